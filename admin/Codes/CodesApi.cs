@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LatchGateway.Admin.Codes;
+
+/// <summary><c>/admin/codes</c>: issue, list, read and revoke codes.</summary>
+internal static class CodesApi
+{
+    public static RouteGroupBuilder MapCodes(this RouteGroupBuilder admin)
+    {
+        var codes = admin.MapGroup("/codes").WithTags("Codes");
+
+        codes.MapPost("/", IssueAsync)
+            .RequireAuthorization(AdminScopes.CodesIssue)
+            .Accepts<IssueCodeRequest>("application/json");
+        codes.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead);
+        codes.MapGet("/{id}", GetAsync).RequireAuthorization(AdminScopes.CodesRead);
+        codes.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminScopes.CodesRevoke);
+        return admin;
+    }
+
+    internal static async Task<Results<Created<IssuedCodeResponse>, ValidationProblem, ProblemHttpResult>> IssueAsync(
+        HttpContext context,
+        ClaimsPrincipal caller,
+        ILatchCodeService codes,
+        IssueCodeRequestReader reader,
+        CancellationToken cancellationToken)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = IssueCodeRequestReader.MaxBodyBytes;
+        }
+
+        IssueCodeRequest? body;
+        Dictionary<string, string[]>? errors;
+        try
+        {
+            (body, errors) = await IssueCodeRequestReader.ReadAsync(context.Request, cancellationToken);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return TypedResults.Problem(detail: "The request body could not be read.", statusCode: exception.StatusCode);
+        }
+
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(errors!);
+        }
+
+        errors = reader.Validate(body, codes.DefaultTtl, codes.MaxTtl, out var network, out var ttl);
+        if (errors is not null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var issued = await codes.IssueAsync(
+            new LatchCodeIssue(body.Route!, body.User, network, ttl, body.Reason, caller.Identity!.Name!),
+            cancellationToken);
+        return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
+    }
+
+    internal static async Task<Ok<IReadOnlyList<LatchCodeInfo>>> ListAsync(
+        string? route, string? user, ILatchCodeService codes, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await codes.ListAsync(NullIfEmpty(route), NullIfEmpty(user), cancellationToken));
+
+    internal static async Task<Results<Ok<LatchCodeInfo>, ProblemHttpResult>> GetAsync(
+        string id, ILatchCodeService codes, CancellationToken cancellationToken) =>
+        await codes.GetAsync(id, cancellationToken) is { } info ? TypedResults.Ok(info) : NotFound();
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        string id, ClaimsPrincipal caller, ILatchCodeService codes, CancellationToken cancellationToken) =>
+        await codes.RevokeAsync(id, caller.Identity!.Name!, cancellationToken) is null ? NotFound() : TypedResults.NoContent();
+
+    private static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(detail: "No live code has this id.", statusCode: StatusCodes.Status404NotFound);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,26 @@
+namespace LatchGateway.Admin;
+
+/// <summary>
+/// What the admin API needs from the latch engine: issue, read and revoke codes.
+/// The gateway host supplies the implementation.
+/// </summary>
+public interface ILatchCodeService
+{
+    /// <summary>Lifetime of a code when the issue request names none.</summary>
+    TimeSpan DefaultTtl { get; }
+
+    /// <summary>Longest lifetime an issue request may ask for.</summary>
+    TimeSpan MaxTtl { get; }
+
+    /// <summary>Issues a new code. The returned value is the only place the code ever appears.</summary>
+    ValueTask<IssuedLatchCode> IssueAsync(LatchCodeIssue request, CancellationToken cancellationToken);
+
+    /// <summary>Lists live codes, newest first, optionally filtered by route and user.</summary>
+    ValueTask<IReadOnlyList<LatchCodeInfo>> ListAsync(string? route, string? user, CancellationToken cancellationToken);
+
+    /// <summary>Gets a live code's metadata, or null when no live code has that id.</summary>
+    ValueTask<LatchCodeInfo?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a live code; null when no live code has that id.</summary>
+    ValueTask<LatchCodeInfo?> RevokeAsync(string id, string actor, CancellationToken cancellationToken);
+}

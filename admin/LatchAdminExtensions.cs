@@ -1,0 +1,70 @@
+using LatchGateway.Admin.Authentication;
+using LatchGateway.Admin.Codes;
+using LatchGateway.Admin.Routes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LatchGateway.Admin;
+
+/// <summary>Registration and mapping of the admin API.</summary>
+public static class LatchAdminExtensions
+{
+    /// <summary>
+    /// Adds the admin API's services: options from <c>Latch:Admin</c>, API-key authentication and one
+    /// authorization policy per scope. The host supplies <see cref="ILatchCodeService"/> and <see cref="ILatchRouteCatalog"/>.
+    /// </summary>
+    public static IServiceCollection AddLatchAdmin(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<LatchAdminOptions>()
+            .Bind(configuration.GetSection(LatchAdminOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LatchAdminOptions>, LatchAdminOptionsValidator>());
+        services.TryAddSingleton<ApiKeyRegistry>();
+        services.TryAddSingleton<IssueCodeRequestReader>();
+        services.AddProblemDetails();
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var scope in AdminScopes.All)
+        {
+            authorization.AddPolicy(scope, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
+        }
+
+        return services;
+    }
+
+    /// <summary>Maps <c>/admin/codes</c> and <c>/admin/routes</c>; returns the <c>/admin</c> group.</summary>
+    public static RouteGroupBuilder MapLatchAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        if (services.GetRequiredService<ApiKeyRegistry>().IsEmpty)
+        {
+            Log.NoApiKeysConfigured(services.GetRequiredService<ILoggerFactory>().CreateLogger("LatchGateway.Admin"));
+        }
+
+        var admin = endpoints.MapGroup("/admin");
+        admin.AddEndpointFilter<StoreUnavailableFilter>();
+        admin.AddEndpointFilter(static async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await next(context);
+        });
+
+        admin.MapCodes().MapRoutes();
+        return admin;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace LatchGateway.Admin;
+
+/// <summary>A validated request to issue a code.</summary>
+/// <param name="Route">Route id the code opens.</param>
+/// <param name="User">User the code is bound to, if any.</param>
+/// <param name="Network">Client address range the code is bound to, if any.</param>
+/// <param name="Ttl">Lifetime of the code.</param>
+/// <param name="Reason">Free text kept with the code (ticket, incident).</param>
+/// <param name="IssuedBy">Name of the API key that issued the code.</param>
+public sealed record LatchCodeIssue(string Route, string? User, IPNetwork? Network, TimeSpan Ttl, string? Reason, string IssuedBy);
+
+/// <summary>Metadata of a code: everything but the code itself.</summary>
+public sealed record LatchCodeInfo(
+    string Id,
+    string Route,
+    string? User,
+    string? Ip,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    string IssuedBy,
+    string? Reason);
+
+/// <summary>A freshly issued code and its metadata.</summary>
+public sealed record IssuedLatchCode(string Code, LatchCodeInfo Info);
+
+/// <summary>Thrown when the code store cannot be reached; callers fail closed.</summary>
+public sealed class LatchStoreUnavailableException : Exception
+{
+    public LatchStoreUnavailableException()
+        : base("The latch code store is unavailable.")
+    {
+    }
+
+    public LatchStoreUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public LatchStoreUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LatchGateway.Admin.Routes;
+
+/// <summary><c>/admin/routes</c>: the proxy routes and which of them are latched.</summary>
+internal static class RoutesApi
+{
+    public static RouteGroupBuilder MapRoutes(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/routes", List).WithTags("Routes").RequireAuthorization(AdminScopes.CodesRead);
+        return admin;
+    }
+
+    internal static Ok<IReadOnlyList<LatchRouteInfo>> List(ILatchRouteCatalog routes) => TypedResults.Ok(routes.GetRoutes());
+}

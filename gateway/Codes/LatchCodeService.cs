@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Sockets;
+using LatchGateway.Admin;
+using LatchGateway.Diagnostics;
+using LatchGateway.Store;
+using Microsoft.Extensions.Options;
+
+namespace LatchGateway.Codes;
+
+/// <summary>Issues, reads and revokes codes for the admin API, on top of the store.</summary>
+internal sealed class LatchCodeService(
+    ILatchStore store,
+    CodeHasher hasher,
+    IOptionsMonitor<LatchCodeOptions> options,
+    TimeProvider timeProvider,
+    LatchMetrics metrics,
+    ILogger<LatchCodeService> logger) : ILatchCodeService
+{
+    private const int IdLength = 20;
+
+    // A fresh code colliding with a live one is a 2^-50 event per live code; a few tries make it impossible.
+    private const int MaxAttempts = 4;
+
+    public TimeSpan DefaultTtl => options.CurrentValue.DefaultTtl;
+
+    public TimeSpan MaxTtl => options.CurrentValue.MaxTtl;
+
+    public async ValueTask<IssuedLatchCode> IssueAsync(LatchCodeIssue request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var length = options.CurrentValue.Length;
+        var code = new char[length];
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            CrockfordBase32.Fill(code);
+            var now = timeProvider.GetUtcNow();
+            var record = new LatchCodeRecord(
+                NewId(),
+                hasher.Compute(code),
+                request.Route,
+                request.User,
+                request.Network,
+                now,
+                now + request.Ttl,
+                request.IssuedBy,
+                request.Reason);
+
+            var display = CrockfordBase32.Format(code);
+            if (await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                metrics.Issued(record.Route);
+                Log.CodeIssued(logger, record.Id, record.Route, record.IssuedBy, record.ExpiresAt);
+                return new IssuedLatchCode(display, ToInfo(record));
+            }
+        }
+
+        throw new InvalidOperationException("Could not find an unused code; the code length is too short for the number of live codes.");
+    }
+
+    public async ValueTask<IReadOnlyList<LatchCodeInfo>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
+    {
+        var records = await store.ListAsync(route, user, cancellationToken).ConfigureAwait(false);
+        var infos = new LatchCodeInfo[records.Count];
+        for (var i = 0; i < infos.Length; i++)
+        {
+            infos[i] = ToInfo(records[i]);
+        }
+
+        return infos;
+    }
+
+    public async ValueTask<LatchCodeInfo?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return record is null ? null : ToInfo(record);
+    }
+
+    public async ValueTask<LatchCodeInfo?> RevokeAsync(string id, string actor, CancellationToken cancellationToken)
+    {
+        var record = await store.RevokeAsync(id, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return null;
+        }
+
+        metrics.Revoked(record.Route);
+        Log.CodeRevoked(logger, record.Id, record.Route, actor);
+        return ToInfo(record);
+    }
+
+    internal static LatchCodeInfo ToInfo(LatchCodeRecord record) => new(
+        record.Id,
+        record.Route,
+        record.User,
+        FormatNetwork(record.Network),
+        record.IssuedAt,
+        record.ExpiresAt,
+        record.IssuedBy,
+        record.Reason);
+
+    /// <summary>A single address shows as the address, a range in CIDR notation.</summary>
+    internal static string? FormatNetwork(IPNetwork? network)
+    {
+        if (network is not { } value)
+        {
+            return null;
+        }
+
+        var hostBits = value.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        return value.PrefixLength == hostBits ? value.BaseAddress.ToString() : value.ToString();
+    }
+
+    private static string NewId() => CrockfordBase32.Generate(IdLength).ToLowerInvariant();
+}

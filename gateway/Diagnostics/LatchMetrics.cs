@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+using LatchGateway.Validation;
+
+namespace LatchGateway.Diagnostics;
+
+/// <summary>The <c>LatchGateway</c> meter. Labels are bounded: route ids and outcomes, never users, IPs or codes.</summary>
+internal sealed class LatchMetrics
+{
+    public const string MeterName = "LatchGateway";
+
+    private static readonly double[] DurationBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    private readonly Counter<long> _validations;
+    private readonly Counter<long> _issued;
+    private readonly Counter<long> _revoked;
+    private readonly Counter<long> _lockouts;
+    private readonly Histogram<double> _validationDuration;
+
+    public LatchMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _validations = meter.CreateCounter<long>("latch.validations", description: "Presentations on latched routes, by route and outcome.");
+        _issued = meter.CreateCounter<long>("latch.codes.issued", description: "Codes issued, by route.");
+        _revoked = meter.CreateCounter<long>("latch.codes.revoked", description: "Codes revoked, by route.");
+        _lockouts = meter.CreateCounter<long>("latch.lockouts", description: "Clients locked out after repeated refusals.");
+        _validationDuration = meter.CreateHistogram(
+            "latch.validation.duration",
+            unit: "s",
+            description: "Time to validate and burn a code, by route.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    }
+
+    public void Validated(string route, LatchOutcome outcome, TimeSpan elapsed)
+    {
+        var routeTag = new KeyValuePair<string, object?>("route", route);
+        _validations.Add(1, routeTag, new KeyValuePair<string, object?>("outcome", outcome.ToName()));
+        _validationDuration.Record(elapsed.TotalSeconds, routeTag);
+    }
+
+    public void Issued(string route) => _issued.Add(1, new KeyValuePair<string, object?>("route", route));
+
+    public void Revoked(string route) => _revoked.Add(1, new KeyValuePair<string, object?>("route", route));
+
+    public void LockedOut() => _lockouts.Add(1);
+}

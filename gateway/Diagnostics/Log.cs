@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace LatchGateway.Diagnostics;
+
+/// <summary>The gateway's log events. None of them carries a code or an API key: codes are named by id.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Swept {Count} expired latch codes from memory.")]
+    public static partial void SweptExpiredCodes(ILogger logger, int count);
+
+    [LoggerMessage(2, LogLevel.Debug, "Latch code {CodeId} accepted on route {Route}.")]
+    public static partial void PresentationAccepted(ILogger logger, string route, string codeId);
+
+    [LoggerMessage(3, LogLevel.Information, "Latch presentation refused on route {Route}: {Outcome} (code {CodeId}, client {ClientIp}).")]
+    public static partial void PresentationRefused(ILogger logger, string route, string outcome, string? codeId, IPAddress? clientIp);
+
+    [LoggerMessage(4, LogLevel.Warning, "Latch code store unavailable while validating a presentation on route {Route}; refusing (fail closed).")]
+    public static partial void StoreUnavailable(ILogger logger, string route, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "Latch code {CodeId} issued for route {Route} by {IssuedBy}, expires {ExpiresAt:O}.")]
+    public static partial void CodeIssued(ILogger logger, string codeId, string route, string issuedBy, DateTimeOffset expiresAt);
+
+    [LoggerMessage(6, LogLevel.Information, "Latch code {CodeId} on route {Route} revoked by {Actor}.")]
+    public static partial void CodeRevoked(ILogger logger, string codeId, string route, string actor);
+
+    [LoggerMessage(7, LogLevel.Warning, "Development: serving the built-in echo backend and a latched demo route. Never run the Development environment in production.")]
+    public static partial void DevelopmentDemoEnabled(ILogger logger);
+}

@@ -1,0 +1,72 @@
+using LatchGateway.Admin;
+using LatchGateway.Development;
+using LatchGateway.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace LatchGateway.Hosting;
+
+/// <summary>Builds and wires the gateway host: Kestrel listeners, services, and endpoints per listener.</summary>
+public static class GatewayHost
+{
+    /// <summary>Creates the builder with the gateway's Kestrel listeners and services.</summary>
+    public static WebApplicationBuilder CreateBuilder(WebApplicationOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(options);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
+                .Endpoint(Listeners.Proxy, endpoint => Listeners.Tag(endpoint.ListenOptions, Listeners.Proxy))
+                .Endpoint(Listeners.Admin, endpoint => Listeners.Tag(endpoint.ListenOptions, Listeners.Admin))
+                .Endpoint(Listeners.DemoBackend, endpoint => Listeners.Tag(endpoint.ListenOptions, Listeners.DemoBackend));
+        });
+
+        builder.Services.AddLatchGateway(builder.Configuration);
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddSingleton<DevelopmentAdminKey>();
+            builder.Services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<LatchAdminOptions>>(
+                sp => sp.GetRequiredService<DevelopmentAdminKey>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Builds the application and maps every endpoint onto its listener.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        RequireListener(builder.Configuration, Listeners.Proxy);
+        RequireListener(builder.Configuration, Listeners.Admin);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var admin = new ListenerMetadata(Listeners.Admin);
+        app.MapLatchAdmin().WithMetadata(admin);
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(admin);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false }).WithMetadata(admin);
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains("ready") }).WithMetadata(admin);
+        app.MapReverseProxy().WithMetadata(new ListenerMetadata(Listeners.Proxy));
+
+        if (app.Environment.IsDevelopment())
+        {
+            Log.DevelopmentDemoEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LatchGateway.Development"));
+            app.MapEchoBackend().WithMetadata(new ListenerMetadata(Listeners.DemoBackend));
+            var key = app.Services.GetRequiredService<DevelopmentAdminKey>();
+            app.Lifetime.ApplicationStarted.Register(() => key.Print(Console.Out));
+        }
+
+        return app;
+    }
+
+    private static void RequireListener(ConfigurationManager configuration, string name)
+    {
+        if (string.IsNullOrWhiteSpace(configuration[$"Kestrel:Endpoints:{name}:Url"]))
+        {
+            throw new InvalidOperationException(
+                $"Kestrel:Endpoints:{name}:Url is required: the gateway serves {(name == Listeners.Proxy ? "proxy routes" : "the admin API")} only on that endpoint.");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using LatchGateway.Admin;
+using LatchGateway.Codes;
+using LatchGateway.Diagnostics;
+using LatchGateway.Identity;
+using LatchGateway.Logging;
+using LatchGateway.Routing;
+using LatchGateway.Store;
+using LatchGateway.Transforms;
+using LatchGateway.Validation;
+using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace LatchGateway.Hosting;
+
+/// <summary>Registers the latch engine, its store, YARP with the <c>Latch</c> transform, metrics and the admin API.</summary>
+public static class LatchGatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddLatchGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+        AddOptions<LatchCodeOptions, LatchCodeOptionsValidator>(services, configuration, LatchCodeOptions.SectionName);
+        AddOptions<LatchStoreOptions, LatchStoreOptionsValidator>(services, configuration, LatchStoreOptions.SectionName);
+        services.AddOptions<LatchIdentityOptions>().Bind(configuration.GetSection(LatchIdentityOptions.SectionName));
+
+        services.TryAddSingleton<CodeHasher>();
+        services.TryAddSingleton<LatchMetrics>();
+        services.TryAddSingleton<ClientIdentity>();
+        services.TryAddSingleton<LatchValidator>();
+        services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
+        services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
+        AddStore(services, configuration);
+
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddTransformFactory<LatchTransformFactory>()
+            .AddTransforms<LatchScrubbingTransformProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
+
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(LatchMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+            .AddPrometheusExporter());
+
+        services.AddLatchAdmin(configuration);
+        AddRedactingLoggerFactory(services);
+        return services;
+    }
+
+    private static void AddStore(IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration.GetSection(LatchStoreOptions.SectionName).Get<LatchStoreOptions>()?.Provider ?? LatchStoreProvider.Memory;
+        if (provider == LatchStoreProvider.Memory)
+        {
+            services.TryAddSingleton<InMemoryLatchStore>();
+            services.TryAddSingleton<ILatchStore>(sp => sp.GetRequiredService<InMemoryLatchStore>());
+            services.AddHostedService<InMemoryStoreSweeper>();
+        }
+    }
+
+    private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    /// <summary>Every logger the application creates masks latch codes (see <see cref="RedactingLoggerFactory"/>).</summary>
+    private static void AddRedactingLoggerFactory(IServiceCollection services) =>
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(new LoggerFactory(
+            sp.GetServices<ILoggerProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            sp.GetService<IOptions<LoggerFactoryOptions>>(),
+            sp.GetService<IExternalScopeProvider>()))));
+}

@@ -1,0 +1,31 @@
+using LatchGateway.Codes;
+
+namespace LatchGateway.Store;
+
+/// <summary>
+/// Where codes live between issue and expiry. Implementations are safe under any concurrency and throw
+/// <see cref="Admin.LatchStoreUnavailableException"/> when their backing service cannot be reached.
+/// </summary>
+internal interface ILatchStore
+{
+    /// <summary>Adds a live code; false when a code with the same digest or id already exists.</summary>
+    ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically moves the code with this digest out of <see cref="CodeState.Live"/> (whatever the outcome of
+    /// the presentation) and reports what it was: of any number of concurrent calls, at most one sees it live.
+    /// </summary>
+    ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken);
+
+    /// <summary>A live, unexpired code by id, or null.</summary>
+    ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Live, unexpired codes, newest first, filtered by route and user when given.</summary>
+    ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a live, unexpired code by id; null when there is none.</summary>
+    ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Whether the store can serve requests now.</summary>
+    ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken);
+}

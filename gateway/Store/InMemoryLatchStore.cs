@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using LatchGateway.Codes;
+
+namespace LatchGateway.Store;
+
+/// <summary>
+/// The embedded store: one process, no persistence. Consumption is a compare-and-swap on the entry's state;
+/// <see cref="Sweep"/> drops codes once they expire, consumed and revoked ones included.
+/// </summary>
+internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStore
+{
+    private readonly ConcurrentDictionary<CodeDigest, Entry> _byDigest = new();
+    private readonly ConcurrentDictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>Codes held, live or not, until the next sweep.</summary>
+    public int Count => _byId.Count;
+
+    public ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var entry = new Entry(record);
+        if (!_byDigest.TryAdd(record.Digest, entry))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        if (!_byId.TryAdd(record.Id, entry))
+        {
+            _byDigest.TryRemove(new KeyValuePair<CodeDigest, Entry>(record.Digest, entry));
+            return ValueTask.FromResult(false);
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken)
+    {
+        if (!_byDigest.TryGetValue(digest, out var entry))
+        {
+            return ValueTask.FromResult(ConsumeResult.NotFound);
+        }
+
+        var prior = entry.TryLeaveLive(CodeState.Consumed);
+        return ValueTask.FromResult(new ConsumeResult(entry.Record, prior));
+    }
+
+    public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(
+            _byId.TryGetValue(id, out var entry) && IsLive(entry, timeProvider.GetUtcNow()) ? entry.Record : null);
+
+    public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var live = new List<LatchCodeRecord>();
+        foreach (var (_, entry) in _byId)
+        {
+            var record = entry.Record;
+            if (IsLive(entry, now)
+                && (route is null || string.Equals(record.Route, route, StringComparison.Ordinal))
+                && (user is null || string.Equals(record.User, user, StringComparison.Ordinal)))
+            {
+                live.Add(record);
+            }
+        }
+
+        live.Sort(static (x, y) => y.IssuedAt.CompareTo(x.IssuedAt));
+        return ValueTask.FromResult<IReadOnlyList<LatchCodeRecord>>(live);
+    }
+
+    public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_byId.TryGetValue(id, out var entry) || entry.Record.IsExpiredAt(timeProvider.GetUtcNow()))
+        {
+            return ValueTask.FromResult<LatchCodeRecord?>(null);
+        }
+
+        var revoked = entry.TryLeaveLive(CodeState.Revoked) == CodeState.Live;
+        return ValueTask.FromResult(revoked ? entry.Record : null);
+    }
+
+    public ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    /// <summary>Removes every expired code; returns how many were removed.</summary>
+    public int Sweep()
+    {
+        var now = timeProvider.GetUtcNow();
+        var removed = 0;
+        foreach (var (id, entry) in _byId)
+        {
+            if (entry.Record.IsExpiredAt(now))
+            {
+                _byDigest.TryRemove(new KeyValuePair<CodeDigest, Entry>(entry.Record.Digest, entry));
+                if (_byId.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+                {
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsLive(Entry entry, DateTimeOffset now) =>
+        entry.State == CodeState.Live && !entry.Record.IsExpiredAt(now);
+
+    private sealed class Entry(LatchCodeRecord record)
+    {
+        private int _state;
+
+        public LatchCodeRecord Record { get; } = record;
+
+        public CodeState State => (CodeState)Volatile.Read(ref _state);
+
+        /// <summary>Moves a live entry to <paramref name="next"/>; returns the state it was in before.</summary>
+        public CodeState TryLeaveLive(CodeState next) =>
+            (CodeState)Interlocked.CompareExchange(ref _state, (int)next, (int)CodeState.Live);
+    }
+}

@@ -1,0 +1,31 @@
+using LatchGateway.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace LatchGateway.Store;
+
+/// <summary>Runs <see cref="InMemoryLatchStore.Sweep"/> on <c>Latch:Store:SweepInterval</c>.</summary>
+internal sealed class InMemoryStoreSweeper(
+    InMemoryLatchStore store,
+    IOptions<LatchStoreOptions> options,
+    TimeProvider timeProvider,
+    ILogger<InMemoryStoreSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var removed = store.Sweep();
+                if (removed > 0)
+                {
+                    Log.SweptExpiredCodes(logger, removed);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

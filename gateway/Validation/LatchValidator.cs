@@ -1,0 +1,66 @@
+using System.Net;
+using LatchGateway.Codes;
+using LatchGateway.Store;
+
+namespace LatchGateway.Validation;
+
+/// <summary>
+/// Checks and burns a presented code: normalise, digest, consume atomically, then judge the bindings.
+/// A found code is consumed whatever the outcome; the store throws when it cannot be reached.
+/// </summary>
+internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, TimeProvider timeProvider)
+{
+    public async ValueTask<LatchDecision> ValidateAsync(
+        string? presented, string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        if (!TryDigest(presented, out var digest, out var outcome))
+        {
+            return new LatchDecision(outcome, null);
+        }
+
+        var consumed = await store.ConsumeAsync(digest, cancellationToken).ConfigureAwait(false);
+        return new LatchDecision(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record);
+    }
+
+    /// <summary>What a consume result means for a presentation on <paramref name="route"/>.</summary>
+    public static LatchOutcome Judge(ConsumeResult consumed, string route, IPAddress? clientIp, string? user, DateTimeOffset now)
+    {
+        if (consumed.Record is not { } record)
+        {
+            return LatchOutcome.Invalid;
+        }
+
+        return consumed.PriorState switch
+        {
+            CodeState.Consumed => LatchOutcome.Used,
+            CodeState.Revoked => LatchOutcome.Revoked,
+            _ when record.IsExpiredAt(now) => LatchOutcome.Expired,
+            _ when !string.Equals(record.Route, route, StringComparison.Ordinal) => LatchOutcome.RouteMismatch,
+            _ when record.Network is { } network && (clientIp is null || !network.Contains(clientIp)) => LatchOutcome.IpMismatch,
+            _ when record.User is not null && !string.Equals(record.User, user, StringComparison.Ordinal) => LatchOutcome.UserMismatch,
+            _ => LatchOutcome.Accepted,
+        };
+    }
+
+    private bool TryDigest(string? presented, out CodeDigest digest, out LatchOutcome outcome)
+    {
+        digest = default;
+        if (string.IsNullOrEmpty(presented))
+        {
+            outcome = LatchOutcome.Missing;
+            return false;
+        }
+
+        Span<char> normalized = stackalloc char[CrockfordBase32.MaxCodeLength];
+        var length = CrockfordBase32.Normalize(presented, normalized);
+        if (length <= 0)
+        {
+            outcome = length == 0 ? LatchOutcome.Missing : LatchOutcome.Invalid;
+            return false;
+        }
+
+        digest = hasher.Compute(normalized[..length]);
+        outcome = default;
+        return true;
+    }
+}
