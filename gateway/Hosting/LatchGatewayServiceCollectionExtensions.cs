@@ -7,6 +7,7 @@ using LatchGateway.Routing;
 using LatchGateway.Store;
 using LatchGateway.Transforms;
 using LatchGateway.Validation;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,10 @@ public static class LatchGatewayServiceCollectionExtensions
             .AddPrometheusExporter());
 
         services.AddLatchAdmin(configuration);
+
+        // Authentication pulls in data protection, which the gateway never uses: keep its keys in memory
+        // instead of writing an unprotected key ring to disk at start-up.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         AddRedactingLoggerFactory(services);
         return services;
     }
