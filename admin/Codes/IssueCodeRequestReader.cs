@@ -37,9 +37,15 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
         }
     }
 
-    public Dictionary<string, string[]>? Validate(IssueCodeRequest body, TimeSpan defaultTtl, TimeSpan maxTtl, out IPNetwork? network, out TimeSpan ttl)
+    /// <summary>
+    /// Checks every field; on success gives the route's id as the gateway spells it, the parsed network and the TTL.
+    /// </summary>
+    public Dictionary<string, string[]>? Validate(
+        IssueCodeRequest body, TimeSpan defaultTtl, TimeSpan maxTtl, out string routeId, out IPNetwork? network, out TimeSpan ttl)
     {
+        ArgumentNullException.ThrowIfNull(body);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        routeId = "";
         network = null;
         ttl = defaultTtl;
 
@@ -58,6 +64,10 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
         else if (!route.Latch)
         {
             errors["route"] = ["This route is not latched."];
+        }
+        else
+        {
+            routeId = route.Id;
         }
 
         if (body.User is not null && (body.User.Length is 0 or > MaxUserLength || HasControlCharacters(body.User)))
@@ -96,9 +106,19 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
             return false;
         }
 
-        if (value.Contains('/', StringComparison.Ordinal))
+        if (value.Contains('%', StringComparison.Ordinal))
         {
-            if (!IPNetwork.TryParse(value, out var parsed))
+            return false;
+        }
+
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            // IPNetwork.TryParse drops host bits ("10.0.0.1/8" -> 10.0.0.0/8); a range that does not start at its
+            // base address is a mistake worth reporting, not something to widen silently.
+            if (!IPNetwork.TryParse(value, out var parsed)
+                || !TryParseAddress(value[..slash], out var start)
+                || !start.Equals(parsed.BaseAddress))
             {
                 return false;
             }
@@ -107,7 +127,7 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
             return true;
         }
 
-        if (!IPAddress.TryParse(value, out var address) || value.Contains('%', StringComparison.Ordinal))
+        if (!TryParseAddress(value, out var address))
         {
             return false;
         }
@@ -119,6 +139,21 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
 
         network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
         return true;
+    }
+
+    /// <summary>
+    /// An IPv4 address only in its plain dotted-quad form: .NET also reads "10.1", "010.0.0.1" (octal) and
+    /// "0x7f.1", each as some other host than the one an operator most likely meant.
+    /// </summary>
+    private static bool TryParseAddress(string text, out IPAddress address)
+    {
+        if (!IPAddress.TryParse(text, out address!))
+        {
+            return false;
+        }
+
+        return address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || string.Equals(address.ToString(), text, StringComparison.Ordinal);
     }
 
     private static string FieldOf(JsonException exception)

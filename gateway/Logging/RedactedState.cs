@@ -19,40 +19,29 @@ internal sealed class RedactedState : IReadOnlyList<KeyValuePair<string, object?
 
     public KeyValuePair<string, object?> this[int index] => _values[index];
 
-    /// <summary>Null when nothing in the entry needs masking (the common case: nothing is copied).</summary>
+    /// <summary>
+    /// Null when nothing in the entry needs masking: neither its formatted message nor any of its structured
+    /// values (collections included) carries a code. Otherwise a copy with each such value and the message masked.
+    /// </summary>
     public static RedactedState? TryCreate<TState>(TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
+        var message = formatter(state, exception);
+        var values = state as IReadOnlyList<KeyValuePair<string, object?>>;
+        if (!SecretRedactor.MayContainSecret(message) && !AnyValueHoldsSecret(values))
         {
-            var found = false;
-            for (var i = 0; i < values.Count && !found; i++)
-            {
-                found = values[i].Value is { } value and not (ValueType and IConvertible) && SecretRedactor.MayContainSecret(value.ToString());
-            }
-
-            if (!found)
-            {
-                return null;
-            }
-
-            var copy = new KeyValuePair<string, object?>[values.Count];
-            for (var i = 0; i < copy.Length; i++)
-            {
-                var (key, value) = values[i];
-                copy[i] = value is { } v and not (ValueType and IConvertible) && SecretRedactor.MayContainSecret(v.ToString())
-                    ? new KeyValuePair<string, object?>(key, SecretRedactor.Redact(v.ToString()!))
-                    : values[i];
-            }
-
-            return new RedactedState(copy, SecretRedactor.Redact(formatter(state, exception)));
+            return null;
         }
 
-        if (state is string text && SecretRedactor.MayContainSecret(text))
+        var copy = new KeyValuePair<string, object?>[values?.Count ?? 0];
+        for (var i = 0; i < copy.Length; i++)
         {
-            return new RedactedState([], SecretRedactor.Redact(text));
+            var (key, value) = values![i];
+            copy[i] = TextOf(value) is { } text && SecretRedactor.MayContainSecret(text)
+                ? new KeyValuePair<string, object?>(key, SecretRedactor.Redact(text))
+                : values[i];
         }
 
-        return null;
+        return new RedactedState(copy, SecretRedactor.Redact(message));
     }
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_values).GetEnumerator();
@@ -60,4 +49,32 @@ internal sealed class RedactedState : IReadOnlyList<KeyValuePair<string, object?
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => Message;
+
+    private static bool AnyValueHoldsSecret(IReadOnlyList<KeyValuePair<string, object?>>? values)
+    {
+        if (values is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (SecretRedactor.MayContainSecret(TextOf(values[i].Value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A value as log output shows it; null for numbers, dates and the like, which cannot hold a code.</summary>
+    private static string? TextOf(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        ValueType and IConvertible => null,
+        IEnumerable items => string.Join(", ", items.Cast<object?>()),
+        _ => value.ToString(),
+    };
 }

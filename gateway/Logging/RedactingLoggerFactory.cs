@@ -26,13 +26,14 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFact
                 return;
             }
 
+            var masked = RedactedException.Mask(exception);
             if (RedactedState.TryCreate(state, exception, formatter) is { } redacted)
             {
-                inner.Log(logLevel, eventId, redacted, exception, static (s, _) => s.Message);
+                inner.Log(logLevel, eventId, redacted, masked, static (s, _) => s.Message);
                 return;
             }
 
-            inner.Log(logLevel, eventId, state, exception, formatter);
+            inner.Log(logLevel, eventId, state, masked, formatter);
         }
     }
 }
