@@ -1,0 +1,252 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LatchGateway.Admin;
+using LatchGateway.Admin.Codes;
+using Microsoft.AspNetCore.Http;
+
+namespace LatchGateway.Tests.Admin;
+
+public sealed class IssueCodeRequestReaderTests
+{
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7", 32)]
+    [InlineData("10.0.0.0/8", "10.0.0.0", 8)]
+    [InlineData("0.0.0.0/0", "0.0.0.0", 0)]
+    [InlineData("203.0.113.7/32", "203.0.113.7", 32)]
+    [InlineData("::ffff:10.1.2.3", "10.1.2.3", 32)]
+    [InlineData("2001:db8::/32", "2001:db8::", 32)]
+    [InlineData("2001:db8::7", "2001:db8::7", 128)]
+    [InlineData("::1", "::1", 128)]
+    public void TryParseNetwork_reads_addresses_and_ranges(string value, string baseAddress, int prefix)
+    {
+        Assert.True(IssueCodeRequestReader.TryParseNetwork(value, out var network));
+
+        Assert.Equal(IPAddress.Parse(baseAddress), network!.Value.BaseAddress);
+        Assert.Equal(prefix, network.Value.PrefixLength);
+    }
+
+    [Fact]
+    public void TryParseNetwork_reads_an_IPv4_mapped_address_as_IPv4()
+    {
+        Assert.True(IssueCodeRequestReader.TryParseNetwork("::ffff:10.1.2.3", out var network));
+
+        Assert.Equal(AddressFamily.InterNetwork, network!.Value.BaseAddress.AddressFamily);
+        Assert.True(network.Value.Contains(IPAddress.Parse("10.1.2.3")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("999.1.1.1")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("fe80::1%4")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("2001:db8::/129")]
+    [InlineData("10.0.0.0/")]
+    [InlineData("/8")]
+    [InlineData("10.0.0.0/-1")]
+    [InlineData("not an ip")]
+    [InlineData(" 203.0.113.7")]
+    [InlineData("203.0.113.7 ")]
+    [InlineData("example.com")]
+    public void TryParseNetwork_rejects_what_is_not_an_address_or_range(string value)
+    {
+        Assert.False(IssueCodeRequestReader.TryParseNetwork(value, out var network));
+        Assert.Null(network);
+    }
+
+    [Fact]
+    public void TryParseNetwork_rejects_overlong_input()
+    {
+        Assert.False(IssueCodeRequestReader.TryParseNetwork(new string('1', IssueCodeRequestReader.MaxIpLength + 1), out _));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1/8")]
+    [InlineData("203.0.113.7/24")]
+    [InlineData("2001:db8::1/32")]
+    public void TryParseNetwork_rejects_a_range_with_host_bits_set(string value)
+    {
+        // "10.0.0.1/8" is a typo for either 10.0.0.1 or 10.0.0.0/8; binding the code to all of 10/8 silently widens it.
+        Assert.False(IssueCodeRequestReader.TryParseNetwork(value, out _));
+    }
+
+    [Theory]
+    [InlineData("fe80::%eth0/64")]
+    [InlineData("fe80::%4/64")]
+    public void TryParseNetwork_rejects_a_scope_id_in_a_range(string value)
+    {
+        Assert.False(IssueCodeRequestReader.TryParseNetwork(value, out _));
+    }
+
+    [Theory]
+    [InlineData("10.1")] // read by IPAddress.TryParse as 10.0.0.1
+    [InlineData("1")] // 0.0.0.1
+    [InlineData("203.0.113")] // 203.0.0.113
+    [InlineData("010.0.0.1")] // octal: 8.0.0.1
+    [InlineData("0x7f.1")] // 127.0.0.1
+    [InlineData("10.0/8")] // 10.0.0.0/8
+    public void TryParseNetwork_rejects_legacy_shorthand_IPv4_forms(string value)
+    {
+        // An operator who types "010.0.0.1" means 10.0.0.1, not 8.0.0.1: such forms bind the code to an unintended address.
+        Assert.False(IssueCodeRequestReader.TryParseNetwork(value, out var network), $"accepted as {network}");
+    }
+
+    [Fact]
+    public void Validate_accepts_a_minimal_request_with_the_default_ttl()
+    {
+        var errors = Reader.Validate(Request(), DefaultTtl, MaxTtl, out var routeId, out var network, out var ttl);
+
+        Assert.Null(errors);
+        Assert.Equal("orders-admin", routeId);
+        Assert.Null(network);
+        Assert.Equal(DefaultTtl, ttl);
+    }
+
+    [Fact]
+    public void Validate_accepts_a_full_request()
+    {
+        var errors = Reader.Validate(
+            Request(user: "alice", ip: "10.0.0.0/8", ttlSeconds: 300, reason: "INC-4711"), DefaultTtl, MaxTtl, out _, out var network, out var ttl);
+
+        Assert.Null(errors);
+        Assert.Equal(IPNetwork.Parse("10.0.0.0/8"), network);
+        Assert.Equal(TimeSpan.FromSeconds(300), ttl);
+    }
+
+    [Theory]
+    [InlineData(null, "A route id is required.")]
+    [InlineData("", "A route id is required.")]
+    [InlineData("  ", "A route id is required.")]
+    [InlineData("nope", "No route has this id.")]
+    [InlineData("plain", "This route is not latched.")]
+    public void Validate_requires_a_known_latched_route(string? route, string message)
+    {
+        var errors = Reader.Validate(Request(route: route), DefaultTtl, MaxTtl, out _, out _, out _);
+
+        Assert.Equal(message, Assert.Single(Assert.Single(errors!, e => e.Key == "route").Value));
+    }
+
+    [Fact]
+    public void Validate_gives_the_route_id_as_the_catalog_spells_it()
+    {
+        // YARP looks route ids up case-insensitively; the code must be bound to the id the gateway matches on.
+        var errors = Reader.Validate(Request(route: "ORDERS-ADMIN"), DefaultTtl, MaxTtl, out var routeId, out _, out _);
+
+        Assert.Null(errors);
+        Assert.Equal("orders-admin", routeId);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(301)]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MinValue)]
+    public void Validate_names_ttlSeconds_out_of_range(int seconds)
+    {
+        var errors = Reader.Validate(Request(ttlSeconds: seconds), DefaultTtl, MaxTtl, out _, out _, out _);
+
+        Assert.Equal(["ttlSeconds"], errors!.Keys);
+    }
+
+    [Theory]
+    [InlineData("user", "")]
+    [InlineData("user", "al\nice")]
+    [InlineData("ip", "10.0.0.0/33")]
+    [InlineData("ip", "")]
+    [InlineData("reason", "line\u0000break")]
+    public void Validate_names_the_bad_field(string field, string value)
+    {
+        value = System.Text.RegularExpressions.Regex.Unescape(value);
+        var request = field switch
+        {
+            "user" => Request(user: value),
+            "ip" => Request(ip: value),
+            _ => Request(reason: value),
+        };
+
+        var errors = Reader.Validate(request, DefaultTtl, MaxTtl, out _, out _, out _);
+
+        Assert.Equal([field], errors!.Keys);
+    }
+
+    [Fact]
+    public void Validate_limits_field_lengths()
+    {
+        var errors = Reader.Validate(
+            new IssueCodeRequest(
+                new string('r', IssueCodeRequestReader.MaxRouteLength + 1),
+                new string('u', IssueCodeRequestReader.MaxUserLength + 1),
+                null,
+                null,
+                new string('x', IssueCodeRequestReader.MaxReasonLength + 1)),
+            DefaultTtl,
+            MaxTtl,
+            out _,
+            out _,
+            out _);
+
+        Assert.Equal(["reason", "route", "user"], errors!.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ "route": "orders-admin", "ttlSeconds": "120" }""", "ttlSeconds")]
+    [InlineData("""{ "route": "orders-admin", "ttlSeconds": 1.5 }""", "ttlSeconds")]
+    [InlineData("""{ "route": "orders-admin", "ttlSeconds": 99999999999 }""", "ttlSeconds")]
+    [InlineData("""{ "route": 7 }""", "route")]
+    [InlineData("""{ "route": "orders-admin", "color": "red" }""", "color")]
+    [InlineData("""{ "route": "orders-admin" """, "body")]
+    [InlineData("""[]""", "body")]
+    [InlineData("""null""", "body")]
+    [InlineData("", "body")]
+    [InlineData("not json", "body")]
+    public async Task ReadAsync_turns_malformed_bodies_into_field_errors(string json, string field)
+    {
+        var (request, errors) = await IssueCodeRequestReader.ReadAsync(Body(json), CancellationToken.None);
+
+        Assert.Null(request);
+        Assert.Equal([field], errors!.Keys);
+    }
+
+    [Fact]
+    public async Task ReadAsync_reads_a_well_formed_body_in_camel_case()
+    {
+        var (request, errors) = await IssueCodeRequestReader.ReadAsync(
+            Body("""{ "route": "orders-admin", "user": "alice", "ip": "203.0.113.7", "ttlSeconds": 120, "reason": "INC-4711" }"""),
+            CancellationToken.None);
+
+        Assert.Null(errors);
+        Assert.Equal(new IssueCodeRequest("orders-admin", "alice", "203.0.113.7", 120, "INC-4711"), request);
+    }
+
+    private static readonly TimeSpan DefaultTtl = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan MaxTtl = TimeSpan.FromSeconds(300);
+    private static readonly IssueCodeRequestReader Reader = new(new Routes());
+
+    private static IssueCodeRequest Request(
+        string? route = "orders-admin", string? user = null, string? ip = null, int? ttlSeconds = null, string? reason = null) =>
+        new(route, user, ip, ttlSeconds, reason);
+
+    private static HttpRequest Body(string json)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        return context.Request;
+    }
+
+    private sealed class Routes : ILatchRouteCatalog
+    {
+        private static readonly LatchRouteInfo[] All =
+        [
+            new("orders-admin", true, "/orders/admin/{**rest}"),
+            new("plain", false, "/plain/{**rest}"),
+        ];
+
+        public IReadOnlyList<LatchRouteInfo> GetRoutes() => All;
+
+        // Like YARP's route table: ids are looked up case-insensitively.
+        public LatchRouteInfo? Find(string routeId) => All.FirstOrDefault(r => string.Equals(r.Id, routeId, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using LatchGateway.Admin;
+using LatchGateway.Codes;
+using LatchGateway.Diagnostics;
+using LatchGateway.Store;
+using LatchGateway.Tests.Hosting;
+using LatchGateway.Tests.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LatchGateway.Tests.Codes;
+
+public sealed class LatchCodeServiceTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly InMemoryLatchStore _store;
+    private readonly LatchCodeService _service;
+
+    public LatchCodeServiceTests()
+    {
+        _store = new InMemoryLatchStore(_time);
+        _service = new LatchCodeService(
+            _store,
+            TestRecords.Hasher,
+            new TestOptionsMonitor<LatchCodeOptions>(new LatchCodeOptions()),
+            _time,
+            new LatchMetrics(_services.GetRequiredService<IMeterFactory>()),
+            NullLogger<LatchCodeService>.Instance);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public void FormatNetwork_shows_a_single_host_without_prefix()
+    {
+        Assert.Equal("203.0.113.7", LatchCodeService.FormatNetwork(new IPNetwork(IPAddress.Parse("203.0.113.7"), 32)));
+        Assert.Equal("2001:db8::1", LatchCodeService.FormatNetwork(new IPNetwork(IPAddress.Parse("2001:db8::1"), 128)));
+    }
+
+    [Fact]
+    public void FormatNetwork_shows_a_range_in_CIDR_notation()
+    {
+        Assert.Equal("10.0.0.0/8", LatchCodeService.FormatNetwork(IPNetwork.Parse("10.0.0.0/8")));
+        Assert.Equal("2001:db8::/32", LatchCodeService.FormatNetwork(IPNetwork.Parse("2001:db8::/32")));
+        Assert.Equal("0.0.0.0/0", LatchCodeService.FormatNetwork(IPNetwork.Parse("0.0.0.0/0")));
+    }
+
+    [Fact]
+    public void FormatNetwork_of_no_network_is_null()
+    {
+        Assert.Null(LatchCodeService.FormatNetwork(null));
+    }
+
+    [Fact]
+    public async Task IssueAsync_stores_only_the_digest_of_the_code_it_returns()
+    {
+        var issued = await _service.IssueAsync(
+            new LatchCodeIssue("r1", "alice", IPNetwork.Parse("10.0.0.0/8"), TimeSpan.FromSeconds(90), "INC-4711", "ops"),
+            CancellationToken.None);
+
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$", issued.Code);
+        var consumed = await _store.ConsumeAsync(TestRecords.DigestOf(issued.Code), CancellationToken.None);
+        Assert.Equal(CodeState.Live, consumed.PriorState);
+        Assert.Equal(issued.Info.Id, consumed.Record!.Id);
+    }
+
+    [Fact]
+    public async Task IssueAsync_returns_the_metadata_of_the_code()
+    {
+        var now = _time.GetUtcNow();
+
+        var issued = await _service.IssueAsync(
+            new LatchCodeIssue("r1", "alice", IPNetwork.Parse("203.0.113.7/32"), TimeSpan.FromSeconds(90), "INC-4711", "ops"),
+            CancellationToken.None);
+
+        var info = issued.Info;
+        Assert.Matches("^[0-9a-hjkmnp-tv-z]{20}$", info.Id);
+        Assert.Equal("r1", info.Route);
+        Assert.Equal("alice", info.User);
+        Assert.Equal("203.0.113.7", info.Ip);
+        Assert.Equal(now, info.IssuedAt);
+        Assert.Equal(now + TimeSpan.FromSeconds(90), info.ExpiresAt);
+        Assert.Equal("ops", info.IssuedBy);
+        Assert.Equal("INC-4711", info.Reason);
+    }
+
+    [Fact]
+    public async Task Issued_codes_and_ids_are_distinct()
+    {
+        var issued = new List<IssuedLatchCode>();
+        for (var i = 0; i < 50; i++)
+        {
+            issued.Add(await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None));
+        }
+
+        Assert.Equal(50, issued.Select(x => x.Code).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(50, issued.Select(x => x.Info.Id).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(50, _store.Count);
+    }
+
+    [Fact]
+    public async Task Get_list_and_revoke_never_show_the_code()
+    {
+        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", "bob", null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None);
+
+        var got = await _service.GetAsync(issued.Info.Id, CancellationToken.None);
+        var listed = await _service.ListAsync("r1", "bob", CancellationToken.None);
+
+        Assert.Equal(issued.Info, got);
+        Assert.Equal(issued.Info, Assert.Single(listed));
+        Assert.Null(got!.Ip);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_revokes_a_live_code_once()
+    {
+        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None);
+
+        Assert.Equal(issued.Info, await _service.RevokeAsync(issued.Info.Id, "ops", CancellationToken.None));
+        Assert.Null(await _service.RevokeAsync(issued.Info.Id, "ops", CancellationToken.None));
+        Assert.Null(await _service.GetAsync(issued.Info.Id, CancellationToken.None));
+        var consumed = await _store.ConsumeAsync(TestRecords.DigestOf(issued.Code), CancellationToken.None);
+        Assert.Equal(CodeState.Revoked, consumed.PriorState);
+    }
+
+    [Fact]
+    public async Task Code_length_follows_the_options()
+    {
+        var service = new LatchCodeService(
+            _store,
+            TestRecords.Hasher,
+            new TestOptionsMonitor<LatchCodeOptions>(new LatchCodeOptions { Length = 12 }),
+            _time,
+            new LatchMetrics(_services.GetRequiredService<IMeterFactory>()),
+            NullLogger<LatchCodeService>.Instance);
+
+        var issued = await service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None);
+
+        Assert.Matches("^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{2}$", issued.Code);
+    }
+}

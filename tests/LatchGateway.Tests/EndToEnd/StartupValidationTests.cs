@@ -1,0 +1,91 @@
+using LatchGateway.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace LatchGateway.Tests.EndToEnd;
+
+/// <summary>Configuration errors stop the gateway at start-up, with a message an operator can act on.</summary>
+public sealed class StartupValidationTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("Sometimes")]
+    [InlineData("")]
+    [InlineData("Optional")]
+    public async Task Unknown_latch_value_fails_start_up_naming_the_route(string value)
+    {
+        var messages = await StartFailureAsync(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:flaky-route:ClusterId"] = "backend",
+            ["ReverseProxy:Routes:flaky-route:Match:Path"] = "/flaky/{**rest}",
+            ["ReverseProxy:Routes:flaky-route:Transforms:0:Latch"] = value,
+        });
+
+        Assert.Contains("flaky-route", messages, StringComparison.Ordinal);
+        Assert.Contains("Latch", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Latch_entry_with_other_keys_fails_start_up_naming_the_route()
+    {
+        var messages = await StartFailureAsync(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:odd-route:ClusterId"] = "backend",
+            ["ReverseProxy:Routes:odd-route:Match:Path"] = "/odd/{**rest}",
+            ["ReverseProxy:Routes:odd-route:Transforms:0:Latch"] = "Required",
+            ["ReverseProxy:Routes:odd-route:Transforms:0:Mode"] = "Strict",
+        });
+
+        Assert.Contains("odd-route", messages, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")]
+    public async Task Bad_hash_key_fails_start_up_naming_the_setting(string hashKey)
+    {
+        var messages = await StartFailureAsync(new Dictionary<string, string?> { ["Latch:Codes:HashKey"] = hashKey });
+
+        Assert.Contains("Latch:Codes:HashKey", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Valid_hash_key_starts()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+        await using var gateway = await GatewayInstance.StartAsync(backend, new Dictionary<string, string?> { ["Latch:Codes:HashKey"] = key });
+        var code = await gateway.IssueAsync();
+
+        Assert.False(string.IsNullOrEmpty(code.Code));
+    }
+
+    /// <summary>Starts a gateway that must fail; returns every message of the exception and its inner exceptions.</summary>
+    private async Task<string> StartFailureAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        await using var backend = await TestBackend.StartAsync();
+        GatewayInstance? started = null;
+        var exception = await Record.ExceptionAsync(async () => started = await GatewayInstance.StartAsync(backend, settings));
+        if (started is not null)
+        {
+            await started.DisposeAsync();
+        }
+
+        Assert.NotNull(exception);
+        var messages = string.Join("\n", Flatten(exception));
+        output.WriteLine(messages);
+        return messages;
+    }
+
+    private static IEnumerable<string> Flatten(Exception exception)
+    {
+        yield return $"{exception.GetType().Name}: {exception.Message}";
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : (IEnumerable<Exception>)(exception.InnerException is { } one ? [one] : []);
+        foreach (var child in inner)
+        {
+            foreach (var message in Flatten(child))
+            {
+                yield return message;
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using LatchGateway.Codes;
+using LatchGateway.Hosting;
+using LatchGateway.Logging;
+using LatchGateway.Store;
+using LatchGateway.Tests.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LatchGateway.Tests.Hosting;
+
+public sealed class LatchGatewayServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void Every_logger_masks_latch_codes()
+    {
+        using var captured = new CapturingProvider();
+        using var services = Build(configure: s => s.AddSingleton<ILoggerProvider>(captured));
+
+        var factory = services.GetRequiredService<ILoggerFactory>();
+        var logger = services.GetRequiredService<ILogger<LatchGatewayServiceCollectionExtensionsTests>>();
+#pragma warning disable CA1848, CA1873 // logged the way any library may
+        logger.LogInformation("Request starting GET {Url}", "/x?latch_code=ABCDE-12345");
+#pragma warning restore CA1848, CA1873
+
+        Assert.IsType<RedactingLoggerFactory>(factory);
+        var entry = Assert.Single(captured.Inner.Entries);
+        Assert.Equal("Request starting GET /x?latch_code=[redacted]", entry.Message);
+    }
+
+    [Fact]
+    public void The_memory_store_is_the_default_with_its_sweeper()
+    {
+        using var services = Build();
+
+        var store = services.GetRequiredService<ILatchStore>();
+
+        Assert.Same(services.GetRequiredService<InMemoryLatchStore>(), store);
+        Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemoryStoreSweeper);
+    }
+
+    [Fact]
+    public void A_registered_TimeProvider_is_kept()
+    {
+        var time = new FakeTimeProvider();
+        using var services = Build(configure: s => s.AddSingleton<TimeProvider>(time));
+
+        Assert.Same(time, services.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public void Code_options_are_bound_from_Latch_Codes()
+    {
+        using var services = Build(new() { ["Latch:Codes:Length"] = "12", ["Latch:Codes:DefaultTtl"] = "00:01:00" });
+
+        var options = services.GetRequiredService<IOptions<LatchCodeOptions>>().Value;
+
+        Assert.Equal(12, options.Length);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.DefaultTtl);
+    }
+
+    [Theory]
+    [InlineData("Latch:Codes:Length", "7", "Latch:Codes:Length")]
+    [InlineData("Latch:Codes:HashKey", "c2hvcnQ=", "Latch:Codes:HashKey")]
+    [InlineData("Latch:Codes:MaxTtl", "02:00:00", "Latch:Codes:MaxTtl")]
+    public void Invalid_code_options_fail_naming_the_key(string key, string value, string named)
+    {
+        using var services = Build(new() { [key] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<LatchCodeOptions>>().Value);
+
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_admin_options_fail_naming_the_key()
+    {
+        using var services = Build(new() { ["Latch:Admin:ApiKeys:ops:Sha256"] = "abc", ["Latch:Admin:ApiKeys:ops:Scopes:0"] = "codes:read" });
+
+        var failure = Assert.Throws<OptionsValidationException>(
+            () => services.GetRequiredService<IOptions<LatchGateway.Admin.LatchAdminOptions>>().Value);
+
+        Assert.Contains("Latch:Admin:ApiKeys:ops:Sha256", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        configure?.Invoke(services);
+        services.AddLatchGateway(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    private sealed class CapturingProvider : ILoggerProvider
+    {
+        public CapturingLoggerFactory Inner { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => Inner.CreateLogger(categoryName);
+
+        public void Dispose() => Inner.Dispose();
+    }
+}

@@ -1,0 +1,50 @@
+using LatchGateway.Codes;
+using LatchGateway.Store;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LatchGateway.Tests.Store;
+
+public sealed class StoreHealthCheckTests
+{
+    [Fact]
+    public async Task Is_healthy_when_the_store_is_available()
+    {
+        var result = await new StoreHealthCheck(new InMemoryLatchStore(new FakeTimeProvider())).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+
+    [Fact]
+    public async Task Is_unhealthy_when_the_store_says_it_is_unavailable()
+    {
+        var result = await new StoreHealthCheck(new StubStore(() => false)).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    [Fact]
+    public async Task Is_unhealthy_when_the_store_throws()
+    {
+        var result = await new StoreHealthCheck(new StubStore(() => throw new TimeoutException())).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Null(result.Exception);
+    }
+
+    private sealed class StubStore(Func<bool> available) : ILatchStore
+    {
+        public ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(available());
+
+        public ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,23 @@
+using LatchGateway.Transforms;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace LatchGateway.Tests.Transforms;
+
+public sealed class LatchScrubbingTransformProviderTests
+{
+    [Fact]
+    public void Puts_the_scrubber_first_on_every_route()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var context = new TransformBuilderContext { Services = services, Route = new RouteConfig { RouteId = "plain" } };
+        var earlier = new RequestHeaderValueTransform("X-Other", "1", append: false);
+        context.RequestTransforms.Add(earlier);
+
+        new LatchScrubbingTransformProvider().Apply(context);
+
+        Assert.Equal([LatchRequestScrubber.Instance, earlier], context.RequestTransforms);
+    }
+}

@@ -1,0 +1,269 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using LatchGateway.Admin;
+using LatchGateway.Codes;
+using LatchGateway.Diagnostics;
+using LatchGateway.Identity;
+using LatchGateway.Store;
+using LatchGateway.Tests.Hosting;
+using LatchGateway.Tests.Logging;
+using LatchGateway.Tests.Store;
+using LatchGateway.Transforms;
+using LatchGateway.Validation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Yarp.ReverseProxy.Transforms;
+
+namespace LatchGateway.Tests.Transforms;
+
+public sealed class LatchTransformTests : IDisposable
+{
+    private const string Code = "ABCDE-12345";
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly CapturingLoggerFactory _logs = new();
+    private readonly InMemoryLatchStore _store;
+    private readonly MeterListener _meters = new();
+    private readonly List<(string Instrument, long Value, Dictionary<string, object?> Tags)> _measurements = [];
+
+    public LatchTransformTests()
+    {
+        _store = new InMemoryLatchStore(_time);
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            lock (_measurements)
+            {
+                _measurements.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value)));
+            }
+        });
+        _meters.Start();
+    }
+
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _services.Dispose();
+        _logs.Dispose();
+    }
+
+    [Fact]
+    public async Task Without_a_code_answers_401_latch_required()
+    {
+        var context = NewContext();
+
+        await Transform().ApplyAsync(context);
+
+        Assert.Equal(401, context.HttpContext.Response.StatusCode);
+        Assert.Equal("Latch", context.HttpContext.Response.Headers.WWWAuthenticate.ToString());
+        Assert.Contains("\"error\":\"latch_required\"", Body(context), StringComparison.Ordinal);
+        Assert.False(context.ProxyRequest.Headers.Contains("X-Latch-Id"));
+    }
+
+    [Theory]
+    [InlineData(Code, null)]
+    [InlineData(null, "?latch_code=abcde12345")]
+    public async Task With_a_valid_code_lets_the_request_on_with_the_code_id(string? header, string? query)
+    {
+        var record = await Issue();
+        var context = NewContext(header, query);
+
+        await Transform().ApplyAsync(context);
+
+        Assert.Equal(200, context.HttpContext.Response.StatusCode);
+        Assert.False(context.HttpContext.Response.HasStarted);
+        Assert.Equal("", Body(context));
+        Assert.Equal([record.Id], context.ProxyRequest.Headers.GetValues("X-Latch-Id"));
+    }
+
+    [Fact]
+    public async Task Refused_codes_get_one_answer_whatever_the_reason()
+    {
+        await Issue(code: "SEEN0-00000");
+        await Issue(code: "RTE00-00000", route: "other");
+        await Issue(code: "EXPRD-00000", ttl: TimeSpan.FromSeconds(1));
+        await Issue(code: "ADDR0-00000", network: IPNetwork.Parse("198.51.100.0/24"));
+        await Issue(code: "PERS0-00000", user: "alice");
+        await Transform().ApplyAsync(NewContext("SEEN0-00000"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var answers = new List<(int Status, string Body)>();
+        foreach (var code in new[] { "NKNWN-00000", "SEEN0-00000", "RTE00-00000", "EXPRD-00000", "ADDR0-00000", "PERS0-00000" })
+        {
+            var context = NewContext(code);
+            await Transform().ApplyAsync(context);
+            answers.Add((context.HttpContext.Response.StatusCode, Body(context)));
+            Assert.False(context.ProxyRequest.Headers.Contains("X-Latch-Id"));
+        }
+
+        Assert.All(answers, a => Assert.Equal(403, a.Status));
+        Assert.Single(answers.Select(a => a.Body).Distinct(StringComparer.Ordinal));
+        Assert.Contains("\"error\":\"latch_invalid\"", answers[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fails_closed_with_503_when_the_store_cannot_be_reached()
+    {
+        var context = NewContext(Code);
+
+        await Transform(new FailingStore(new LatchStoreUnavailableException())).ApplyAsync(context);
+
+        Assert.Equal(503, context.HttpContext.Response.StatusCode);
+        Assert.Contains("\"error\":\"latch_unavailable\"", Body(context), StringComparison.Ordinal);
+        Assert.False(context.ProxyRequest.Headers.Contains("X-Latch-Id"));
+    }
+
+    [Fact]
+    public async Task Fails_closed_on_any_store_fault()
+    {
+        var context = NewContext(Code);
+
+        await Transform(new FailingStore(new TimeoutException())).ApplyAsync(context);
+
+        Assert.Equal(503, context.HttpContext.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lets_a_cancelled_request_end_as_cancelled()
+    {
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+        var context = NewContext(Code, cancellationToken: aborted.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Transform(new FailingStore(new OperationCanceledException(aborted.Token))).ApplyAsync(context).AsTask());
+    }
+
+    [Fact]
+    public async Task Reads_an_IPv4_mapped_client_address_as_IPv4()
+    {
+        await Issue(network: IPNetwork.Parse("203.0.113.7/32"));
+        var context = NewContext(Code, clientIp: IPAddress.Parse("::ffff:203.0.113.7"));
+
+        await Transform().ApplyAsync(context);
+
+        Assert.Equal(200, context.HttpContext.Response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("alice", 200)]
+    [InlineData("bob", 403)]
+    [InlineData(null, 403)]
+    public async Task Matches_a_user_bound_code_against_the_authenticated_user(string? sub, int status)
+    {
+        await Issue(user: "alice");
+        var context = NewContext(Code);
+        if (sub is not null)
+        {
+            context.HttpContext.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", sub)], "Bearer"));
+        }
+
+        await Transform().ApplyAsync(context);
+
+        Assert.Equal(status, context.HttpContext.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Records_the_outcome_by_route_without_user_IP_or_code()
+    {
+        await Issue(user: "alice", network: IPNetwork.Parse("203.0.113.0/24"));
+
+        await Transform().ApplyAsync(NewContext(Code));
+        await Transform().ApplyAsync(NewContext());
+
+        var validations = _measurements.Where(m => m.Instrument == "latch.validations").ToList();
+        Assert.Equal(2, validations.Count);
+        Assert.All(validations, m => Assert.Equal(["outcome", "route"], m.Tags.Keys.Order(StringComparer.Ordinal)));
+        Assert.Equal(["user_mismatch", "missing"], validations.Select(m => m.Tags["outcome"]));
+        Assert.All(validations, m => Assert.Equal("r1", m.Tags["route"]));
+    }
+
+    [Fact]
+    public async Task Never_logs_the_code()
+    {
+        await Issue(route: "other");
+
+        await Transform().ApplyAsync(NewContext(Code));
+        await Transform().ApplyAsync(NewContext("ZZZZZ-99999"));
+
+        Assert.NotEmpty(_logs.Entries);
+        Assert.All(_logs.Entries, e =>
+        {
+            Assert.DoesNotContain("12345", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("99999", e.Message, StringComparison.Ordinal);
+        });
+    }
+
+    private LatchTransform Transform(ILatchStore? store = null) => new(
+        "r1",
+        new LatchValidator(store ?? _store, TestRecords.Hasher, _time),
+        new ClientIdentity(new TestOptionsMonitor<LatchIdentityOptions>(new LatchIdentityOptions())),
+        new LatchMetrics(_services.GetRequiredService<IMeterFactory>()),
+        _time,
+        _logs.CreateLogger<LatchTransform>());
+
+    private async Task<LatchCodeRecord> Issue(
+        string code = Code, string route = "r1", string? user = null, IPNetwork? network = null, TimeSpan? ttl = null)
+    {
+        var record = TestRecords.Create(code, _time.GetUtcNow(), route: route, user: user, network: network, ttl: ttl);
+        Assert.True(await _store.TryAddAsync(record, default));
+        return record;
+    }
+
+    private static RequestTransformContext NewContext(
+        string? header = null, string? query = null, IPAddress? clientIp = null, CancellationToken cancellationToken = default)
+    {
+        var http = new DefaultHttpContext();
+        http.Connection.RemoteIpAddress = clientIp ?? IPAddress.Parse("203.0.113.7");
+        http.Request.Method = "GET";
+        http.Request.Path = "/orders/admin/x";
+        http.Request.QueryString = new QueryString(query);
+        http.Response.Body = new MemoryStream();
+        if (header is not null)
+        {
+            http.Request.Headers["X-Latch-Code"] = header;
+        }
+
+        return new RequestTransformContext
+        {
+            HttpContext = http,
+            ProxyRequest = new HttpRequestMessage(HttpMethod.Get, "http://backend/"),
+            Path = http.Request.Path,
+            Query = new QueryTransformContext(http.Request),
+            DestinationPrefix = "http://backend/",
+            HeadersCopied = true,
+            CancellationToken = cancellationToken,
+        };
+    }
+
+    private static string Body(RequestTransformContext context) =>
+        Encoding.UTF8.GetString(((MemoryStream)context.HttpContext.Response.Body).ToArray());
+
+    private sealed class FailingStore(Exception fault) : ILatchStore
+    {
+        public ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken) => throw fault;
+
+        public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken) =>
+            ValueTask.FromException<ConsumeResult>(fault);
+
+        public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => throw fault;
+
+        public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) => throw fault;
+
+        public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) => throw fault;
+
+        public ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    }
+}
