@@ -33,7 +33,7 @@ internal sealed class LatchCodeService(
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             CrockfordBase32.Fill(code);
-            var now = timeProvider.GetUtcNow();
+            var now = WholeMilliseconds(timeProvider.GetUtcNow());
             var record = new LatchCodeRecord(
                 NewId(),
                 hasher.Compute(code),
@@ -109,6 +109,10 @@ internal sealed class LatchCodeService(
         var hostBits = value.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         return value.PrefixLength == hostBits ? value.BaseAddress.ToString() : value.ToString();
     }
+
+    // Stores keep times to the millisecond: issue with those, so every view of a code shows the same times.
+    private static DateTimeOffset WholeMilliseconds(DateTimeOffset time) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
     private static string NewId() => CrockfordBase32.Generate(IdLength).ToLowerInvariant();
 }
