@@ -5,6 +5,7 @@ using LatchGateway.Identity;
 using LatchGateway.Logging;
 using LatchGateway.Routing;
 using LatchGateway.Store;
+using LatchGateway.Store.Redis;
 using LatchGateway.Transforms;
 using LatchGateway.Validation;
 using Microsoft.AspNetCore.DataProtection;
@@ -58,12 +59,17 @@ public static class LatchGatewayServiceCollectionExtensions
     private static void AddStore(IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration.GetSection(LatchStoreOptions.SectionName).Get<LatchStoreOptions>()?.Provider ?? LatchStoreProvider.Memory;
-        if (provider == LatchStoreProvider.Memory)
+        if (provider == LatchStoreProvider.Redis)
         {
-            services.TryAddSingleton<InMemoryLatchStore>();
-            services.TryAddSingleton<ILatchStore>(sp => sp.GetRequiredService<InMemoryLatchStore>());
-            services.AddHostedService<InMemoryStoreSweeper>();
+            services.TryAddSingleton<RedisConnection>();
+            services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+            services.TryAddSingleton<ILatchStore, RedisLatchStore>();
+            return;
         }
+
+        services.TryAddSingleton<InMemoryLatchStore>();
+        services.TryAddSingleton<ILatchStore>(sp => sp.GetRequiredService<InMemoryLatchStore>());
+        services.AddHostedService<InMemoryStoreSweeper>();
     }
 
     private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)

@@ -8,6 +8,9 @@ public sealed record LatchStoreOptions
     /// <summary><c>Memory</c> (default) or <c>Redis</c>.</summary>
     public LatchStoreProvider Provider { get; init; } = LatchStoreProvider.Memory;
 
+    /// <summary>Prefix of every Redis key the gateway writes, so several gateways can share one Redis.</summary>
+    public string KeyPrefix { get; init; } = "latch";
+
     /// <summary>How often the memory store drops expired codes.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -1,20 +1,45 @@
+using LatchGateway.Codes;
 using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Store;
 
-internal sealed class LatchStoreOptionsValidator : IValidateOptions<LatchStoreOptions>
+/// <summary>
+/// The store settings, and what the Redis store needs from elsewhere: a connection string, and a configured
+/// hash key so that every replica computes the same digests.
+/// </summary>
+internal sealed class LatchStoreOptionsValidator(IConfiguration configuration, IOptions<LatchCodeOptions> codeOptions)
+    : IValidateOptions<LatchStoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, LatchStoreOptions options)
     {
         var failures = new List<string>();
-        if (options.Provider != LatchStoreProvider.Memory)
+        const string Section = LatchStoreOptions.SectionName;
+        if (!Enum.IsDefined(options.Provider))
         {
-            failures.Add($"{LatchStoreOptions.SectionName}:Provider '{options.Provider}' is not available in this build; use 'Memory'.");
+            failures.Add($"{Section}:Provider must be 'Memory' or 'Redis'.");
         }
 
         if (options.SweepInterval <= TimeSpan.Zero)
         {
-            failures.Add($"{LatchStoreOptions.SectionName}:SweepInterval must be positive; it is {options.SweepInterval}.");
+            failures.Add($"{Section}:SweepInterval must be positive; it is {options.SweepInterval}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            failures.Add($"{Section}:KeyPrefix must be non-empty and must not contain '{{' or '}}'.");
+        }
+
+        if (options.Provider == LatchStoreProvider.Redis)
+        {
+            if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
+            {
+                failures.Add($"ConnectionStrings:Redis is required when {Section}:Provider is 'Redis'.");
+            }
+
+            if (string.IsNullOrWhiteSpace(codeOptions.Value.HashKey))
+            {
+                failures.Add($"{LatchCodeOptions.SectionName}:HashKey is required when {Section}:Provider is 'Redis', so that every replica computes the same digests.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

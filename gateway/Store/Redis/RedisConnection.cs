@@ -1,0 +1,77 @@
+using LatchGateway.Admin;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LatchGateway.Store.Redis;
+
+/// <summary>
+/// The process's one connection multiplexer, set up to fail closed fast: commands are never queued while
+/// disconnected (<see cref="BacklogPolicy.FailFast"/>), time out within a second, and the connection keeps
+/// retrying in the background so the gateway recovers without a restart.
+/// </summary>
+internal sealed class RedisConnection : IHostedService, IAsyncDisposable
+{
+    /// <summary>Upper bound for one command, so a stalled Redis turns into a refusal well within 2 s.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly ConfigurationOptions _configuration;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
+
+    public RedisConnection(IOptions<LatchStoreOptions> options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var connectionString = configuration.GetConnectionString("Redis")
+            ?? throw new InvalidOperationException("ConnectionStrings:Redis is required with Latch:Store:Provider=Redis.");
+        _configuration = CreateConfiguration(connectionString);
+        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(_configuration));
+    }
+
+    internal static ConfigurationOptions CreateConfiguration(string connectionString)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        var timeout = (int)CommandTimeout.TotalMilliseconds;
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, timeout);
+        configuration.SyncTimeout = Math.Min(configuration.SyncTimeout, timeout);
+        configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2 * timeout);
+        return configuration;
+    }
+
+    /// <summary>The database; throws <see cref="LatchStoreUnavailableException"/> when no connection could be made.</summary>
+    public async ValueTask<IDatabase> GetDatabaseAsync()
+    {
+        try
+        {
+            var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
+            return multiplexer.GetDatabase();
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw new LatchStoreUnavailableException("Redis could not be reached.", exception);
+        }
+    }
+
+    // Connect at start-up rather than on the first request; an unreachable Redis does not stop the start.
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _multiplexer.Value.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // The multiplexer keeps retrying; readiness reports the store unavailable meanwhile.
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
+        {
+            await _multiplexer.Value.Result.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using LatchGateway.Admin;
+using LatchGateway.Codes;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LatchGateway.Store.Redis;
+
+/// <summary>
+/// Codes in Redis, shared by every replica. Redis holds only digests and metadata; each state change is one
+/// single-key Lua script (one round trip), and every key expires with its code. Any Redis failure surfaces as
+/// <see cref="LatchStoreUnavailableException"/>, so callers fail closed.
+/// </summary>
+internal sealed class RedisLatchStore(RedisConnection connection, IOptions<LatchStoreOptions> options, TimeProvider timeProvider) : ILatchStore
+{
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
+
+    public async ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var ttl = record.ExpiresAt - timeProvider.GetUtcNow();
+        if (ttl <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var ttlMs = (long)Math.Ceiling(ttl.TotalMilliseconds);
+        var expiresMs = record.ExpiresAt.ToUnixTimeMilliseconds();
+        return await RunAsync(async db =>
+        {
+            var added = (int)await db.ScriptEvaluateAsync(RedisScripts.Add, [_keys.Code(record.Digest)],
+            [
+                record.Id, record.Route, record.User ?? "", FormatNetwork(record.Network),
+                record.IssuedAt.ToUnixTimeMilliseconds(), expiresMs, record.IssuedBy, record.Reason ?? "", ttlMs,
+            ]).ConfigureAwait(false);
+            if (added == 0)
+            {
+                return false;
+            }
+
+            var indexed = db.ScriptEvaluateAsync(RedisScripts.Index, [_keys.Index],
+                [record.Id, expiresMs, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), ttlMs]);
+            var id = db.StringSetAsync(_keys.Id(record.Id), record.Digest.ToHex(), TimeSpan.FromMilliseconds(ttlMs), When.NotExists);
+            await Task.WhenAll(indexed, id).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    public async ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Consume, [_keys.Code(digest)])).ConfigureAwait(false);
+        return ToRecord(result, digest, out var state) is { } record ? new ConsumeResult(record, state) : ConsumeResult.NotFound;
+    }
+
+    public async ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await RunAsync(async db =>
+        {
+            var (record, state) = await ReadByIdAsync(db, id).ConfigureAwait(false);
+            return state == CodeState.Live && record is not null && !record.IsExpiredAt(timeProvider.GetUtcNow()) ? record : null;
+        }).ConfigureAwait(false);
+
+    public async ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
+        await RunAsync<IReadOnlyList<LatchCodeRecord>>(async db =>
+        {
+            var now = timeProvider.GetUtcNow();
+            var ids = await db.SortedSetRangeByScoreAsync(_keys.Index, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)
+                .ConfigureAwait(false);
+            var reads = new Task<(LatchCodeRecord?, CodeState)>[ids.Length];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                reads[i] = ReadByIdAsync(db, ids[i].ToString());
+            }
+
+            var live = new List<LatchCodeRecord>();
+            foreach (var (record, state) in await Task.WhenAll(reads).ConfigureAwait(false))
+            {
+                if (record is not null && state == CodeState.Live && !record.IsExpiredAt(now)
+                    && (route is null || string.Equals(record.Route, route, StringComparison.Ordinal))
+                    && (user is null || string.Equals(record.User, user, StringComparison.Ordinal)))
+                {
+                    live.Add(record);
+                }
+            }
+
+            live.Sort(static (x, y) => y.IssuedAt.CompareTo(x.IssuedAt));
+            return live;
+        }).ConfigureAwait(false);
+
+    public async ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) =>
+        await RunAsync(async db =>
+        {
+            var digestHex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
+            if (digestHex.IsNullOrEmpty || !TryParseDigest(digestHex.ToString(), out var digest))
+            {
+                return null;
+            }
+
+            var result = await db.ScriptEvaluateAsync(RedisScripts.Revoke, [_keys.Code(digest)]).ConfigureAwait(false);
+            return ToRecord(result, digest, out _);
+        }).ConfigureAwait(false);
+
+    public async ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(db => db.PingAsync()).ConfigureAwait(false);
+            return true;
+        }
+        catch (LatchStoreUnavailableException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<(LatchCodeRecord? Record, CodeState State)> ReadByIdAsync(IDatabase db, string id)
+    {
+        var digestHex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
+        if (digestHex.IsNullOrEmpty || !TryParseDigest(digestHex.ToString(), out var digest))
+        {
+            return (null, CodeState.Live);
+        }
+
+        var values = await db.HashGetAsync(_keys.Code(digest), Array.ConvertAll(RedisScripts.Fields, static f => (RedisValue)f))
+            .ConfigureAwait(false);
+        var record = ToRecord(values, digest, out var state);
+        return (record, state);
+    }
+
+    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
+    {
+        try
+        {
+            var db = await connection.GetDatabaseAsync().ConfigureAwait(false);
+            return await operation(db).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw new LatchStoreUnavailableException("Redis could not complete the operation.", exception);
+        }
+    }
+
+    private static LatchCodeRecord? ToRecord(RedisResult result, CodeDigest digest, out CodeState state)
+    {
+        state = CodeState.Live;
+        return result.IsNull || result.Resp2Type != ResultType.Array ? null : ToRecord((RedisValue[])result!, digest, out state);
+    }
+
+    private static LatchCodeRecord? ToRecord(RedisValue[] values, CodeDigest digest, out CodeState state)
+    {
+        state = CodeState.Live;
+        if (values.Length != RedisScripts.Fields.Length || values[0].IsNull)
+        {
+            return null;
+        }
+
+        state = values[0].ToString() switch
+        {
+            "live" => CodeState.Live,
+            "revoked" => CodeState.Revoked,
+            _ => CodeState.Consumed,
+        };
+
+        return new LatchCodeRecord(
+            values[1].ToString(),
+            digest,
+            values[2].ToString(),
+            NullIfEmpty(values[3]),
+            ParseNetwork(values[4]),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)values[5]),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)values[6]),
+            values[7].ToString(),
+            NullIfEmpty(values[8]));
+    }
+
+    private static string? NullIfEmpty(RedisValue value) => value.IsNullOrEmpty ? null : value.ToString();
+
+    private static string FormatNetwork(IPNetwork? network) => network?.ToString() ?? "";
+
+    private static IPNetwork? ParseNetwork(RedisValue value) =>
+        !value.IsNullOrEmpty && IPNetwork.TryParse(value.ToString(), out var network) ? network : null;
+
+    private static bool TryParseDigest(string hex, out CodeDigest digest)
+    {
+        digest = default;
+        if (hex.Length != CodeDigest.Size * 2)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[CodeDigest.Size];
+        if (Convert.FromHexString(hex, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != CodeDigest.Size)
+        {
+            return false;
+        }
+
+        digest = new CodeDigest(bytes);
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+namespace LatchGateway.Store.Redis;
+
+/// <summary>The Lua scripts that make each state change atomic. Each touches exactly one key.</summary>
+internal static class RedisScripts
+{
+    /// <summary>Field order of a code hash as the scripts return it.</summary>
+    public static readonly string[] Fields = ["s", "id", "r", "u", "ip", "ia", "ea", "by", "why"];
+
+    /// <summary>KEYS[1] code hash. ARGV: fields (as <see cref="Fields"/> from "id" on), then TTL in ms. 1 if added, 0 if the digest exists.</summary>
+    public const string Add = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 's', 'live', 'id', ARGV[1], 'r', ARGV[2], 'u', ARGV[3], 'ip', ARGV[4],
+            'ia', ARGV[5], 'ea', ARGV[6], 'by', ARGV[7], 'why', ARGV[8])
+        redis.call('PEXPIRE', KEYS[1], ARGV[9])
+        return 1
+        """;
+
+    /// <summary>
+    /// KEYS[1] code hash. Returns the fields as they were and, if the code was live, leaves it consumed: of any
+    /// number of concurrent calls, exactly one sees 'live'. The key keeps its expiry.
+    /// </summary>
+    public const string Consume = """
+        local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why')
+        if not v[1] then return false end
+        if v[1] == 'live' then redis.call('HSET', KEYS[1], 's', 'consumed') end
+        return v
+        """;
+
+    /// <summary>KEYS[1] code hash. Revokes a live code and returns its fields; nothing otherwise.</summary>
+    public const string Revoke = """
+        local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why')
+        if v[1] ~= 'live' then return false end
+        redis.call('HSET', KEYS[1], 's', 'revoked')
+        return v
+        """;
+
+    /// <summary>
+    /// KEYS[1] index. ARGV[1] id, ARGV[2] its expiry (ms since epoch), ARGV[3] now (ms), ARGV[4] TTL (ms).
+    /// Adds the id, drops expired ids, and keeps the index alive as long as its longest-lived code.
+    /// </summary>
+    public const string Index = """
+        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+        return 1
+        """;
+}

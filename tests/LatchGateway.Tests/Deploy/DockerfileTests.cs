@@ -1,0 +1,50 @@
+using LatchGateway.Tests.Infrastructure;
+
+namespace LatchGateway.Tests.Deploy;
+
+public sealed class DockerfileTests
+{
+    private static readonly string[] Lines = File.ReadAllLines(RepositoryRoot.File("deploy", "Dockerfile"))
+        .Select(l => l.Trim())
+        .Where(l => l.Length > 0 && !l.StartsWith('#'))
+        .ToArray();
+
+    [Fact]
+    public void It_builds_in_one_stage_and_runs_from_a_runtime_only_stage()
+    {
+        var stages = Lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, stages.Length);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", stages[1], StringComparison.Ordinal);
+        Assert.Contains("COPY --from=build /app ./", Lines);
+        Assert.Equal("ENTRYPOINT [\"dotnet\", \"LatchGateway.dll\"]", Lines[^1]);
+    }
+
+    [Fact]
+    public void It_runs_as_a_non_root_user_and_exposes_only_the_proxy_port()
+    {
+        var runtime = Lines.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToArray();
+        var user = Assert.Single(runtime, l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.DoesNotContain("root", user, StringComparison.Ordinal);
+        Assert.NotEqual("USER 0", user);
+        Assert.Equal("EXPOSE 8080", Assert.Single(runtime, l => l.StartsWith("EXPOSE", StringComparison.Ordinal)));
+        var env = string.Join(' ', runtime.SkipWhile(l => !l.StartsWith("ENV", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("USER", StringComparison.Ordinal)));
+        Assert.Contains("Kestrel__Endpoints__Proxy__Url=http://0.0.0.0:8080", env, StringComparison.Ordinal);
+        Assert.Contains("Kestrel__Endpoints__Admin__Url=http://0.0.0.0:8081", env, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_ENVIRONMENT=Production", env, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_file_it_copies_from_the_build_context_exists()
+    {
+        foreach (var copy in Lines.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)))
+        {
+            var sources = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1];
+            foreach (var source in sources)
+            {
+                var path = RepositoryRoot.File(source.TrimEnd('/'));
+                Assert.True(File.Exists(path) || Directory.Exists(path), $"{copy}: {source} is not in the repository");
+            }
+        }
+    }
+}
