@@ -8,6 +8,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# The Redis tests start real redis-server processes (single nodes and a three-master cluster).
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  echo "Installing redis-server and redis-tools (Debian packages) for the Redis tests..."
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server redis-tools >/dev/null
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

@@ -35,6 +35,9 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
         configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, timeout);
         configuration.SyncTimeout = Math.Min(configuration.SyncTimeout, timeout);
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2 * timeout);
+
+        // Timeouts are enforced on the heartbeat: a quicker beat keeps a stalled command's refusal near 1 s.
+        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(configuration.HeartbeatInterval.TotalMilliseconds, 250));
         return configuration;
     }
 

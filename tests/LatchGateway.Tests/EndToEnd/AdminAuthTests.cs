@@ -5,7 +5,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>Admin API authentication (X-Api-Key: 401) and authorisation by scope (403).</summary>
-public sealed class AdminAuthTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class AdminAuthTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     public static TheoryData<string, string> Calls => new()
     {
@@ -117,3 +118,7 @@ public sealed class AdminAuthTests(LenientGatewayFixture fixture) : IClassFixtur
         return await client.SendAsync(request);
     }
 }
+
+public sealed class AdminAuthTestsOnMemory(MemoryGatewayFixture fixture) : AdminAuthTests<MemoryGatewayFixture>(fixture);
+
+public sealed class AdminAuthTestsOnRedis(RedisGatewayFixture fixture) : AdminAuthTests<RedisGatewayFixture>(fixture);

@@ -7,7 +7,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>Issuing, listing, reading and revoking codes, and listing routes, through the admin API.</summary>
-public sealed partial class AdminCodesTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract partial class AdminCodesTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     private static readonly string[] IssueMembers = ["id", "code", "route", "user", "ip", "issuedAt", "expiresAt", "issuedBy", "reason"];
 
@@ -261,3 +262,7 @@ public sealed partial class AdminCodesTests(LenientGatewayFixture fixture) : ICl
     [GeneratedRegex("^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{5}-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{5}$")]
     private static partial Regex CodeShape();
 }
+
+public sealed class AdminCodesTestsOnMemory(MemoryGatewayFixture fixture) : AdminCodesTests<MemoryGatewayFixture>(fixture);
+
+public sealed class AdminCodesTestsOnRedis(RedisGatewayFixture fixture) : AdminCodesTests<RedisGatewayFixture>(fixture);

@@ -7,7 +7,8 @@ namespace LatchGateway.Tests.EndToEnd;
 /// The listening socket decides what is served: the admin side is unreachable through the Proxy endpoint, whatever
 /// Host header is sent, and proxy routes are unreachable through the Admin endpoint.
 /// </summary>
-public sealed class AdminIsolationTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class AdminIsolationTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     private GatewayInstance Gateway => fixture.Gateway;
 
@@ -91,3 +92,7 @@ public sealed class AdminIsolationTests(LenientGatewayFixture fixture) : IClassF
         return await client.SendAsync(request);
     }
 }
+
+public sealed class AdminIsolationTestsOnMemory(MemoryGatewayFixture fixture) : AdminIsolationTests<MemoryGatewayFixture>(fixture);
+
+public sealed class AdminIsolationTestsOnRedis(RedisGatewayFixture fixture) : AdminIsolationTests<RedisGatewayFixture>(fixture);

@@ -7,7 +7,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>Bad issue requests: 400 problem+json naming the field, and never a 5xx whatever the body.</summary>
-public sealed class AdminValidationTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class AdminValidationTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     /// <summary>Body, and the field the errors must name (null: any field will do, as for broken JSON).</summary>
     public static TheoryData<string, string?> BadBodies => new()
@@ -182,3 +183,7 @@ public sealed class AdminValidationTests(LenientGatewayFixture fixture) : IClass
         public override bool CanSeek => false;
     }
 }
+
+public sealed class AdminValidationTestsOnMemory(MemoryGatewayFixture fixture) : AdminValidationTests<MemoryGatewayFixture>(fixture);
+
+public sealed class AdminValidationTestsOnRedis(RedisGatewayFixture fixture) : AdminValidationTests<RedisGatewayFixture>(fixture);

@@ -4,7 +4,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>Codes are Crockford base32: case, dashes and spaces do not matter, I/L read as 1 and O as 0.</summary>
-public sealed class CodeFormatTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class CodeFormatTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     [Theory]
     [InlineData("lower-case")]
@@ -83,3 +84,7 @@ public sealed class CodeFormatTests(LenientGatewayFixture fixture) : IClassFixtu
         return null!;
     }
 }
+
+public sealed class CodeFormatTestsOnMemory(MemoryGatewayFixture fixture) : CodeFormatTests<MemoryGatewayFixture>(fixture);
+
+public sealed class CodeFormatTestsOnRedis(RedisGatewayFixture fixture) : CodeFormatTests<RedisGatewayFixture>(fixture);

@@ -4,7 +4,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>The first presentation consumes a code, whatever its outcome.</summary>
-public sealed class ConsumptionTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class ConsumptionTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     [Fact]
     public async Task Code_presented_on_the_wrong_route_is_then_refused_on_its_own_route()
@@ -41,3 +42,7 @@ public sealed class ConsumptionTests(LenientGatewayFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
     }
 }
+
+public sealed class ConsumptionTestsOnMemory(MemoryGatewayFixture fixture) : ConsumptionTests<MemoryGatewayFixture>(fixture);
+
+public sealed class ConsumptionTestsOnRedis(RedisGatewayFixture fixture) : ConsumptionTests<RedisGatewayFixture>(fixture);

@@ -55,7 +55,7 @@ public sealed class LeakScenario : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Backend = await TestBackend.StartAsync();
-        Gateway = await GatewayInstance.StartAsync(Backend, LenientGatewayFixture.NoLockout, minimumLogLevel: LogLevel.Trace);
+        Gateway = await GatewayInstance.StartAsync(Backend, GatewayFixture.NoLockout, minimumLogLevel: LogLevel.Trace);
         using var proxy = Gateway.CreateProxyClient();
         using var admin = Gateway.CreateAdminClient();
         using var adminWithoutKey = Gateway.CreateAdminClient(keyName: null);

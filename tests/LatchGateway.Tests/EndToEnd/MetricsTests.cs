@@ -12,7 +12,7 @@ public sealed class SerialMetricsGroup;
 
 /// <summary>Prometheus metrics and health endpoints on the Admin endpoint.</summary>
 [Collection(nameof(SerialMetricsGroup))]
-public sealed class MetricsTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public sealed class MetricsTests(MemoryGatewayFixture fixture) : IClassFixture<MemoryGatewayFixture>
 {
     // A client address no listener, backend or configuration uses, so any label carrying it is the client's IP.
     private static readonly IPAddress ClientIp = IPAddress.Parse("127.0.0.42");
@@ -23,7 +23,7 @@ public sealed class MetricsTests(LenientGatewayFixture fixture) : IClassFixture<
     public async Task Metrics_count_validations_by_outcome_and_issues_and_revocations_by_route()
     {
         // A gateway of its own, so the counts are exactly this test's.
-        await using var gateway = await GatewayInstance.StartAsync(fixture.Backend, LenientGatewayFixture.NoLockout);
+        await using var gateway = await GatewayInstance.StartAsync(fixture.Backend, GatewayFixture.NoLockout);
         var user = $"metrics-user-{Guid.NewGuid():N}";
         var accepted = await gateway.IssueAsync(ip: ClientIp.ToString());
         var used = await gateway.IssueAsync();
@@ -112,7 +112,7 @@ public sealed class MetricsTests(LenientGatewayFixture fixture) : IClassFixture<
     [Fact]
     public async Task No_label_carries_a_code_a_client_ip_or_a_user()
     {
-        await using var gateway = await GatewayInstance.StartAsync(fixture.Backend, LenientGatewayFixture.NoLockout);
+        await using var gateway = await GatewayInstance.StartAsync(fixture.Backend, GatewayFixture.NoLockout);
         var user = $"label-user-{Guid.NewGuid():N}";
         var codes = new List<string>();
         using var proxy = LatchHttp.CreateClientFrom(gateway.ProxyAddress, ClientIp);

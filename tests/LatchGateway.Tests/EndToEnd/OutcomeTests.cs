@@ -4,7 +4,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>The outcome table of a latched route, row by row, as a client and the backend see it.</summary>
-public sealed class OutcomeTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class OutcomeTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     private GatewayInstance Gateway => fixture.Gateway;
 
@@ -228,3 +229,7 @@ public sealed class OutcomeTests(LenientGatewayFixture fixture) : IClassFixture<
             .Select(h => $"{h.Key.ToUpperInvariant()}: {string.Join(", ", h.Value)}")
             .Order(StringComparer.Ordinal));
 }
+
+public sealed class OutcomeTestsOnMemory(MemoryGatewayFixture fixture) : OutcomeTests<MemoryGatewayFixture>(fixture);
+
+public sealed class OutcomeTestsOnRedis(RedisGatewayFixture fixture) : OutcomeTests<RedisGatewayFixture>(fixture);

@@ -4,7 +4,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>Consumption is atomic: of many concurrent presentations of one code, exactly one is forwarded.</summary>
-public sealed class RaceTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class RaceTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     private const int Presentations = 64;
 
@@ -53,3 +54,7 @@ public sealed class RaceTests(LenientGatewayFixture fixture) : IClassFixture<Len
         }
     }
 }
+
+public sealed class RaceTestsOnMemory(MemoryGatewayFixture fixture) : RaceTests<MemoryGatewayFixture>(fixture);
+
+public sealed class RaceTestsOnRedis(RedisGatewayFixture fixture) : RaceTests<RedisGatewayFixture>(fixture);

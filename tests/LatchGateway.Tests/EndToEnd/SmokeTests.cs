@@ -3,7 +3,8 @@ using LatchGateway.Tests.Infrastructure;
 
 namespace LatchGateway.Tests.EndToEnd;
 
-public sealed class SmokeTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+public abstract class SmokeTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     [Fact]
     public async Task A_valid_code_is_forwarded_once()
@@ -19,3 +20,7 @@ public sealed class SmokeTests(GatewayFixture fixture) : IClassFixture<GatewayFi
         Assert.Equal("backend:/orders/admin/smoke", await response.Content.ReadAsStringAsync());
     }
 }
+
+public sealed class SmokeTestsOnMemory(MemoryGatewayFixture fixture) : SmokeTests<MemoryGatewayFixture>(fixture);
+
+public sealed class SmokeTestsOnRedis(RedisGatewayFixture fixture) : SmokeTests<RedisGatewayFixture>(fixture);

@@ -4,7 +4,8 @@ using LatchGateway.Tests.Infrastructure;
 namespace LatchGateway.Tests.EndToEnd;
 
 /// <summary>What reaches the backend: never the code, never a client-sent X-Latch-* header, everything else intact.</summary>
-public sealed class StrippingTests(LenientGatewayFixture fixture) : IClassFixture<LenientGatewayFixture>
+public abstract class StrippingTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : GatewayFixture
 {
     private GatewayInstance Gateway => fixture.Gateway;
 
@@ -148,3 +149,7 @@ public sealed class StrippingTests(LenientGatewayFixture fixture) : IClassFixtur
     private static string Flatten(ReceivedRequest received) =>
         $"{received.Path}\n{received.Query}\n{string.Join("\n", received.Headers.Select(h => $"{h.Key}: {h.Value}"))}";
 }
+
+public sealed class StrippingTestsOnMemory(MemoryGatewayFixture fixture) : StrippingTests<MemoryGatewayFixture>(fixture);
+
+public sealed class StrippingTestsOnRedis(RedisGatewayFixture fixture) : StrippingTests<RedisGatewayFixture>(fixture);
