@@ -20,6 +20,10 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     public RedisConnection(IOptions<LatchStoreOptions> options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
+
+        // Reading the options validates them: a missing connection string or hash key is reported with every
+        // other store setting error, naming the keys.
+        _ = options.Value;
         var connectionString = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is required with Latch:Store:Provider=Redis.");
         _configuration = CreateConfiguration(connectionString);

@@ -48,6 +48,15 @@ public sealed class StartupValidationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Redis_without_connection_string_or_hash_key_fails_start_up_naming_both()
+    {
+        var messages = await StartFailureAsync(new Dictionary<string, string?> { ["Latch:Store:Provider"] = "Redis" });
+
+        Assert.Contains("ConnectionStrings:Redis", messages, StringComparison.Ordinal);
+        Assert.Contains("Latch:Codes:HashKey", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Valid_hash_key_starts()
     {
         await using var backend = await TestBackend.StartAsync();
