@@ -9,12 +9,26 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # The Redis tests start real redis-server processes (single nodes and a three-master cluster).
+# The Deploy tests run promtool on deploy/prometheus; Debian ships it in the prometheus package.
+packages=()
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  echo "Installing redis-server and redis-tools (Debian packages) for the Redis tests..."
+  packages+=(redis-server redis-tools)
+fi
+if ! command -v promtool >/dev/null 2>&1; then
+  packages+=(prometheus)
+fi
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "Installing ${packages[*]} (Debian packages) for the tests..."
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server redis-tools >/dev/null
+  # No recommends: prometheus would also pull in prometheus-node-exporter.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  # Only promtool is wanted: stop the Prometheus server the package may have started (under systemd).
+  if [[ " ${packages[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 \
+    && systemctl is-active --quiet prometheus 2>/dev/null; then
+    $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 results=$(mktemp -d)

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using LatchGateway.Tests.Infrastructure;
+
+namespace LatchGateway.Tests.Deploy;
+
+public sealed class GrafanaDashboardTests
+{
+    private static readonly JsonElement Dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("deploy", "grafana", "latch-gateway.json"))).RootElement;
+
+    private static readonly JsonElement[] Panels = [.. Dashboard.GetProperty("panels").EnumerateArray()];
+
+    [Fact]
+    public void It_has_the_expected_panels()
+    {
+        var titles = Panels.Select(p => p.GetProperty("title").GetString()).ToHashSet();
+        foreach (var title in new[]
+        {
+            "Validations by outcome", "Validations by route", "Refused presentations", "Validation latency p50 / p99",
+            "Codes issued and revoked", "Lockouts", "Store availability", "Audit events dropped",
+        })
+        {
+            Assert.Contains(title, titles);
+        }
+    }
+
+    [Fact]
+    public void Every_panel_query_only_reads_metrics_the_gateway_exports()
+    {
+        foreach (var panel in Panels)
+        {
+            var targets = panel.GetProperty("targets").EnumerateArray().ToList();
+            Assert.NotEmpty(targets);
+            foreach (var target in targets)
+            {
+                var names = PromQl.MetricNames(target.GetProperty("expr").GetString()!);
+                Assert.NotEmpty(names);
+                Assert.All(names, name => Assert.True(PromQl.KnownMetrics.Contains(name), $"{panel.GetProperty("title")} reads unknown metric {name}"));
+                Assert.Equal("${DS_PROMETHEUS}", target.GetProperty("datasource").GetProperty("uid").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Latency_is_read_from_the_histogram_buckets_at_p50_and_p99()
+    {
+        var latency = Panels.Single(p => p.GetProperty("title").GetString() == "Validation latency p50 / p99");
+        var exprs = latency.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!).ToList();
+        Assert.Contains(exprs, e => e.StartsWith("histogram_quantile(0.5,", StringComparison.Ordinal));
+        Assert.Contains(exprs, e => e.StartsWith("histogram_quantile(0.99,", StringComparison.Ordinal));
+        Assert.All(exprs, e => Assert.Contains("sum by (le) (rate(latch_validation_duration_seconds_bucket", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void It_has_a_data_source_variable_and_a_route_variable()
+    {
+        var variables = Dashboard.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
+        Assert.Equal("datasource", variables["DS_PROMETHEUS"].GetProperty("type").GetString());
+        Assert.Equal("prometheus", variables["DS_PROMETHEUS"].GetProperty("query").GetString());
+        Assert.Equal("label_values(latch_validations_total, route)", variables["route"].GetProperty("definition").GetString());
+        Assert.Contains("$route", Panels.Single(p => p.GetProperty("title").GetString() == "Validations by outcome")
+            .GetProperty("targets")[0].GetProperty("expr").GetString(), StringComparison.Ordinal);
+    }
+}
