@@ -22,5 +22,5 @@ public interface ILatchCodeService
     ValueTask<LatchCodeInfo?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Revokes a live code; null when no live code has that id.</summary>
-    ValueTask<LatchCodeInfo?> RevokeAsync(string id, string actor, CancellationToken cancellationToken);
+    ValueTask<LatchCodeInfo?> RevokeAsync(string id, LatchActor actor, CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
 using LatchGateway.Admin.Codes;
 using LatchGateway.Admin.Routes;
@@ -30,6 +32,10 @@ public static class LatchAdminExtensions
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<IssueCodeRequestReader>();
         services.AddProblemDetails();
+        services.AddLatchAdminOpenApi();
+
+        // Numbers are numbers: "ttlSeconds": "120" is a wrong type, in the reader and in the OpenAPI document alike.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -46,7 +52,7 @@ public static class LatchAdminExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/admin/codes</c> and <c>/admin/routes</c>; returns the <c>/admin</c> group.</summary>
+    /// <summary>Maps <c>/admin/codes</c>, <c>/admin/routes</c> and <c>/admin/audit</c>; returns the <c>/admin</c> group.</summary>
     public static RouteGroupBuilder MapLatchAdmin(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -64,7 +70,14 @@ public static class LatchAdminExtensions
             return await next(context);
         });
 
-        admin.MapCodes().MapRoutes();
+        admin.ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        admin.MapCodes().MapRoutes().MapAudit();
         return admin;
     }
+
+    /// <summary>Maps the admin API's OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+    public static IEndpointConventionBuilder MapLatchAdminOpenApi(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
 }

@@ -8,8 +8,11 @@ namespace LatchGateway.Admin;
 /// <param name="Network">Client address range the code is bound to, if any.</param>
 /// <param name="Ttl">Lifetime of the code.</param>
 /// <param name="Reason">Free text kept with the code (ticket, incident).</param>
-/// <param name="IssuedBy">Name of the API key that issued the code.</param>
-public sealed record LatchCodeIssue(string Route, string? User, IPNetwork? Network, TimeSpan Ttl, string? Reason, string IssuedBy);
+/// <param name="Actor">Who issues the code: the API key's name and the caller's address.</param>
+public sealed record LatchCodeIssue(string Route, string? User, IPNetwork? Network, TimeSpan Ttl, string? Reason, LatchActor Actor);
+
+/// <summary>Who performs an admin action: the API key's name and the address the call came from.</summary>
+public sealed record LatchActor(string Name, IPAddress? Address);
 
 /// <summary>Metadata of a code: everything but the code itself.</summary>
 public sealed record LatchCodeInfo(

@@ -1,12 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LatchGateway.Admin.Codes;
 
 /// <summary>Body of <c>POST /admin/codes</c>. Only <c>route</c> is required.</summary>
-/// <param name="Route">Id of a latched route.</param>
-/// <param name="User">Bind the code to this user (exact match).</param>
-/// <param name="Ip">Bind the code to this client address or CIDR range.</param>
-/// <param name="TtlSeconds">Lifetime in seconds; defaults to <c>Latch:Codes:DefaultTtl</c>, at most <c>Latch:Codes:MaxTtl</c>.</param>
-/// <param name="Reason">Why the code is issued (ticket, incident); kept with the code.</param>
-public sealed record IssueCodeRequest(string? Route, string? User, string? Ip, int? TtlSeconds, string? Reason);
+public sealed record IssueCodeRequest
+{
+    /// <summary>Id of a latched route.</summary>
+    [Required]
+    [MaxLength(IssueCodeRequestReader.MaxRouteLength)]
+    public string? Route { get; init; }
+
+    /// <summary>Bind the code to this user (exact match).</summary>
+    [MaxLength(IssueCodeRequestReader.MaxUserLength)]
+    public string? User { get; init; }
+
+    /// <summary>Bind the code to this client address or CIDR range, e.g. 203.0.113.7 or 10.0.0.0/8.</summary>
+    [MaxLength(IssueCodeRequestReader.MaxIpLength)]
+    public string? Ip { get; init; }
+
+    /// <summary>Lifetime in seconds; defaults to Latch:Codes:DefaultTtl, at most Latch:Codes:MaxTtl.</summary>
+    [Range(1, int.MaxValue)]
+    public int? TtlSeconds { get; init; }
+
+    /// <summary>Why the code is issued (ticket, incident); kept with the code and in the audit trail.</summary>
+    [MaxLength(IssueCodeRequestReader.MaxReasonLength)]
+    public string? Reason { get; init; }
+}
 
 /// <summary>Answer to <c>POST /admin/codes</c>: the only place a code ever appears.</summary>
 public sealed record IssuedCodeResponse(

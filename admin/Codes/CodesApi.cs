@@ -15,10 +15,19 @@ internal static class CodesApi
         var codes = admin.MapGroup("/codes").WithTags("Codes");
 
         // The body is read by IssueCodeRequestReader whatever its content type, so that every bad input is a 400.
-        codes.MapPost("/", IssueAsync).RequireAuthorization(AdminScopes.CodesIssue);
-        codes.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead);
-        codes.MapGet("/{id}", GetAsync).RequireAuthorization(AdminScopes.CodesRead);
-        codes.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminScopes.CodesRevoke);
+        codes.MapPost("/", IssueAsync)
+            .RequireAuthorization(AdminScopes.CodesIssue)
+            .WithSummary("Issue a code. The response is the only place the code ever appears.")
+            .WithMetadata(new LatchAdminOpenApi.IssueCodeBodyMetadata())
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        codes.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead)
+            .WithSummary("List live codes' metadata, newest first.");
+        codes.MapGet("/{id}", GetAsync).RequireAuthorization(AdminScopes.CodesRead)
+            .WithSummary("Read a live code's metadata.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        codes.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminScopes.CodesRevoke)
+            .WithSummary("Revoke a live code.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
 
@@ -57,7 +66,7 @@ internal static class CodesApi
         }
 
         var issued = await codes.IssueAsync(
-            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, caller.Identity!.Name!),
+            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, ActorOf(context, caller)),
             cancellationToken);
         return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
     }
@@ -71,8 +80,11 @@ internal static class CodesApi
         await codes.GetAsync(id, cancellationToken) is { } info ? TypedResults.Ok(info) : NotFound();
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        string id, ClaimsPrincipal caller, ILatchCodeService codes, CancellationToken cancellationToken) =>
-        await codes.RevokeAsync(id, caller.Identity!.Name!, cancellationToken) is null ? NotFound() : TypedResults.NoContent();
+        string id, HttpContext context, ClaimsPrincipal caller, ILatchCodeService codes, CancellationToken cancellationToken) =>
+        await codes.RevokeAsync(id, ActorOf(context, caller), cancellationToken) is null ? NotFound() : TypedResults.NoContent();
+
+    private static LatchActor ActorOf(HttpContext context, ClaimsPrincipal caller) =>
+        new(caller.Identity!.Name!, context.Connection.RemoteIpAddress);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(detail: "No live code has this id.", statusCode: StatusCodes.Status404NotFound);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LatchGateway.Admin;
+using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ internal sealed class LatchCodeService(
     IOptionsMonitor<LatchCodeOptions> options,
     TimeProvider timeProvider,
     LatchMetrics metrics,
+    AuditTrail audit,
     ILogger<LatchCodeService> logger) : ILatchCodeService
 {
     private const int IdLength = 20;
@@ -42,13 +44,14 @@ internal sealed class LatchCodeService(
                 request.Network,
                 now,
                 now + request.Ttl,
-                request.IssuedBy,
+                request.Actor.Name,
                 request.Reason);
 
             var display = CrockfordBase32.Format(code);
             if (await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
             {
                 metrics.Issued(record.Route);
+                audit.Issued(record, request.Actor);
                 Log.CodeIssued(logger, record.Id, record.Route, record.IssuedBy, record.ExpiresAt);
                 return new IssuedLatchCode(display, ToInfo(record));
             }
@@ -75,8 +78,9 @@ internal sealed class LatchCodeService(
         return record is null ? null : ToInfo(record);
     }
 
-    public async ValueTask<LatchCodeInfo?> RevokeAsync(string id, string actor, CancellationToken cancellationToken)
+    public async ValueTask<LatchCodeInfo?> RevokeAsync(string id, LatchActor actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         var record = await store.RevokeAsync(id, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
@@ -84,7 +88,8 @@ internal sealed class LatchCodeService(
         }
 
         metrics.Revoked(record.Route);
-        Log.CodeRevoked(logger, record.Id, record.Route, actor);
+        audit.Revoked(record, actor);
+        Log.CodeRevoked(logger, record.Id, record.Route, actor.Name);
         return ToInfo(record);
     }
 

@@ -16,6 +16,8 @@ internal sealed class LatchMetrics
     private readonly Counter<long> _revoked;
     private readonly Counter<long> _lockouts;
     private readonly Histogram<double> _validationDuration;
+    private readonly Counter<long> _auditDropped;
+    private int _storeAvailable = 1;
 
     public LatchMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +32,11 @@ internal sealed class LatchMetrics
             unit: "s",
             description: "Time to validate and burn a code, by route.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _auditDropped = meter.CreateCounter<long>("latch.audit.dropped", description: "Audit events dropped: queue full or sink failing.");
+        meter.CreateObservableGauge(
+            "latch.store.available",
+            () => Volatile.Read(ref _storeAvailable),
+            description: "1 when the last code-store operation reached the store, 0 when it could not.");
     }
 
     public void Validated(string route, LatchOutcome outcome, TimeSpan elapsed)
@@ -44,4 +51,16 @@ internal sealed class LatchMetrics
     public void Revoked(string route) => _revoked.Add(1, new KeyValuePair<string, object?>("route", route));
 
     public void LockedOut() => _lockouts.Add(1);
+
+    public void AuditDropped(long count) => _auditDropped.Add(count);
+
+    /// <summary>Records whether the store answered; writes only on a change, so the hot path shares no dirty cache line.</summary>
+    public void StoreReachable(bool reachable)
+    {
+        var value = reachable ? 1 : 0;
+        if (Volatile.Read(ref _storeAvailable) != value)
+        {
+            Volatile.Write(ref _storeAvailable, value);
+        }
+    }
 }

@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Development: serving the built-in echo backend and a latched demo route. Never run the Development environment in production.")]
     public static partial void DevelopmentDemoEnabled(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Count} audit events were dropped: the audit queue was full or the sink failed. See latch_audit_dropped_total.")]
+    public static partial void AuditEventsDropped(ILogger logger, long count);
+
+    [LoggerMessage(9, LogLevel.Error, "Writing {Count} audit events failed after retries; they are dropped.")]
+    public static partial void AuditWriteFailed(ILogger logger, int count, Exception exception);
 }

@@ -1,4 +1,6 @@
 using LatchGateway.Admin;
+using LatchGateway.Admin.Audit;
+using LatchGateway.Audit;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
@@ -12,13 +14,18 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace LatchGateway.Hosting;
 
-/// <summary>Registers the latch engine, its store, YARP with the <c>Latch</c> transform, metrics and the admin API.</summary>
+/// <summary>Registers the latch engine, its store and audit trail, YARP with the <c>Latch</c> transform, telemetry and the admin API.</summary>
 public static class LatchGatewayServiceCollectionExtensions
 {
+    /// <summary>The standard OpenTelemetry setting that turns on OTLP export of traces, metrics and logs.</summary>
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
     public static IServiceCollection AddLatchGateway(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -26,6 +33,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         AddOptions<LatchCodeOptions, LatchCodeOptionsValidator>(services, configuration, LatchCodeOptions.SectionName);
         AddOptions<LatchStoreOptions, LatchStoreOptionsValidator>(services, configuration, LatchStoreOptions.SectionName);
+        AddOptions<LatchAuditOptions, LatchAuditOptionsValidator>(services, configuration, LatchAuditOptions.SectionName);
         services.AddOptions<LatchIdentityOptions>().Bind(configuration.GetSection(LatchIdentityOptions.SectionName));
 
         services.TryAddSingleton<CodeHasher>();
@@ -34,6 +42,9 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<LatchValidator>();
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<ILatchAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());
+        services.AddHostedService<AuditWriter>();
         AddStore(services, configuration);
 
         services.AddReverseProxy()
@@ -43,9 +54,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
 
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(LatchMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
-            .AddPrometheusExporter());
+        AddTelemetry(services, configuration);
 
         services.AddLatchAdmin(configuration);
 
@@ -56,6 +65,26 @@ public static class LatchGatewayServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Metrics for Prometheus; traces always (so every request has a W3C trace id for the audit trail, an
+    /// incoming <c>traceparent</c> honoured), recorded and exported over OTLP only when an endpoint is set.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter(LatchMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(LatchTracing.SourceName, "Microsoft.AspNetCore", "System.Net.Http")
+                .SetSampler(otlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler()));
+        if (otlp)
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
     private static void AddStore(IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration.GetSection(LatchStoreOptions.SectionName).Get<LatchStoreOptions>()?.Provider ?? LatchStoreProvider.Memory;
@@ -64,12 +93,14 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<RedisConnection>();
             services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
             services.TryAddSingleton<ILatchStore, RedisLatchStore>();
+            services.TryAddSingleton<IAuditSink, RedisAuditSink>();
             return;
         }
 
         services.TryAddSingleton<InMemoryLatchStore>();
         services.TryAddSingleton<ILatchStore>(sp => sp.GetRequiredService<InMemoryLatchStore>());
         services.AddHostedService<InMemoryStoreSweeper>();
+        services.TryAddSingleton<IAuditSink, FileAuditSink>();
     }
 
     private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)

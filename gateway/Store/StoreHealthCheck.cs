@@ -1,21 +1,24 @@
+using LatchGateway.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LatchGateway.Store;
 
 /// <summary>Readiness: the gateway is ready when it can reach its code store.</summary>
-internal sealed class StoreHealthCheck(ILatchStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(ILatchStore store, LatchMetrics metrics) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        bool available;
         try
         {
-            return await store.IsAvailableAsync(cancellationToken).ConfigureAwait(false)
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("The latch code store is unreachable.");
+            available = await store.IsAvailableAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("The latch code store is unreachable.");
+            available = false;
         }
+
+        metrics.StoreReachable(available);
+        return available ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The latch code store is unreachable.");
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Validation;
@@ -6,13 +8,15 @@ using Yarp.ReverseProxy.Transforms;
 namespace LatchGateway.Transforms;
 
 /// <summary>
-/// The latch on one route: reads the presented code, has it checked and burned, and either lets the request
-/// go on (adding <c>X-Latch-Id</c>) or answers it here. Any failure to reach the store fails closed with 503.
+/// The latch on one route: reads the presented code, has it checked and burned, records the outcome (metrics,
+/// trace, audit) and either lets the request go on (adding <c>X-Latch-Id</c>) or answers it here. Any failure
+/// to reach the store fails closed with 503.
 /// </summary>
 internal sealed class LatchTransform(
     string routeId,
     LatchValidator validator,
     ClientIdentity identity,
+    AuditTrail audit,
     LatchMetrics metrics,
     TimeProvider timeProvider,
     ILogger<LatchTransform> logger) : RequestTransform
@@ -24,21 +28,31 @@ internal sealed class LatchTransform(
         ArgumentNullException.ThrowIfNull(context);
         var http = context.HttpContext;
         var started = timeProvider.GetTimestamp();
-        var clientIp = ClientIdentity.GetClientIp(http);
+        using var activity = LatchTracing.Source.StartActivity("latch.validate");
+        activity?.SetTag("latch.route", RouteId);
 
+        var clientIp = ClientIdentity.GetClientIp(http);
+        var user = identity.GetUser(http);
         LatchDecision decision;
         try
         {
-            decision = await validator.ValidateAsync(
-                PresentedCode.Read(http.Request), RouteId, clientIp, identity.GetUser(http), context.CancellationToken);
+            decision = await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
             Log.StoreUnavailable(logger, RouteId, exception);
+            metrics.StoreReachable(false);
             decision = new LatchDecision(LatchOutcome.Unavailable, null);
         }
 
         metrics.Validated(RouteId, decision.Outcome, timeProvider.GetElapsedTime(started));
+        audit.Presentation(RouteId, decision, user, clientIp);
+        if (activity is not null)
+        {
+            activity.SetTag("latch.outcome", decision.Outcome.ToName());
+            activity.SetTag("latch.code_id", decision.Record?.Id);
+            activity.SetStatus(decision.Outcome == LatchOutcome.Accepted ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+        }
 
         if (decision.Outcome == LatchOutcome.Accepted)
         {

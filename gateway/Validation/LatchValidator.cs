@@ -1,5 +1,6 @@
 using System.Net;
 using LatchGateway.Codes;
+using LatchGateway.Diagnostics;
 using LatchGateway.Store;
 
 namespace LatchGateway.Validation;
@@ -8,7 +9,7 @@ namespace LatchGateway.Validation;
 /// Checks and burns a presented code: normalise, digest, consume atomically, then judge the bindings.
 /// A found code is consumed whatever the outcome; the store throws when it cannot be reached.
 /// </summary>
-internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, TimeProvider timeProvider)
+internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, LatchMetrics metrics, TimeProvider timeProvider)
 {
     public async ValueTask<LatchDecision> ValidateAsync(
         string? presented, string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
@@ -19,6 +20,7 @@ internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, TimeP
         }
 
         var consumed = await store.ConsumeAsync(digest, cancellationToken).ConfigureAwait(false);
+        metrics.StoreReachable(true);
         return new LatchDecision(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record);
     }
 

@@ -175,7 +175,7 @@ public sealed class IssueCodeRequestReaderTests
     public void Validate_limits_field_lengths()
     {
         var errors = Reader.Validate(
-            new IssueCodeRequest(
+            Request(
                 new string('r', IssueCodeRequestReader.MaxRouteLength + 1),
                 new string('u', IssueCodeRequestReader.MaxUserLength + 1),
                 null,
@@ -217,7 +217,7 @@ public sealed class IssueCodeRequestReaderTests
             CancellationToken.None);
 
         Assert.Null(errors);
-        Assert.Equal(new IssueCodeRequest("orders-admin", "alice", "203.0.113.7", 120, "INC-4711"), request);
+        Assert.Equal(Request("orders-admin", "alice", "203.0.113.7", 120, "INC-4711"), request);
     }
 
     private static readonly TimeSpan DefaultTtl = TimeSpan.FromSeconds(120);
@@ -226,7 +226,7 @@ public sealed class IssueCodeRequestReaderTests
 
     private static IssueCodeRequest Request(
         string? route = "orders-admin", string? user = null, string? ip = null, int? ttlSeconds = null, string? reason = null) =>
-        new(route, user, ip, ttlSeconds, reason);
+        new() { Route = route, User = user, Ip = ip, TtlSeconds = ttlSeconds, Reason = reason };
 
     private static HttpRequest Body(string json)
     {

@@ -1,3 +1,4 @@
+using LatchGateway.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using System.Net;
 using LatchGateway.Admin;
@@ -15,23 +16,25 @@ namespace LatchGateway.Tests.Codes;
 public sealed class LatchCodeServiceTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly TestTelemetry _telemetry;
     private readonly InMemoryLatchStore _store;
     private readonly LatchCodeService _service;
 
     public LatchCodeServiceTests()
     {
+        _telemetry = new TestTelemetry(_time);
         _store = new InMemoryLatchStore(_time);
         _service = new LatchCodeService(
             _store,
             TestRecords.Hasher,
             new TestOptionsMonitor<LatchCodeOptions>(new LatchCodeOptions()),
             _time,
-            new LatchMetrics(_services.GetRequiredService<IMeterFactory>()),
+            _telemetry.Metrics,
+            _telemetry.Audit,
             NullLogger<LatchCodeService>.Instance);
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose() => _telemetry.Dispose();
 
     [Fact]
     public void FormatNetwork_shows_a_single_host_without_prefix()
@@ -58,7 +61,7 @@ public sealed class LatchCodeServiceTests : IDisposable
     public async Task IssueAsync_stores_only_the_digest_of_the_code_it_returns()
     {
         var issued = await _service.IssueAsync(
-            new LatchCodeIssue("r1", "alice", IPNetwork.Parse("10.0.0.0/8"), TimeSpan.FromSeconds(90), "INC-4711", "ops"),
+            new LatchCodeIssue("r1", "alice", IPNetwork.Parse("10.0.0.0/8"), TimeSpan.FromSeconds(90), "INC-4711", new LatchActor("ops", null)),
             CancellationToken.None);
 
         Assert.Matches("^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$", issued.Code);
@@ -73,7 +76,7 @@ public sealed class LatchCodeServiceTests : IDisposable
         var now = _time.GetUtcNow();
 
         var issued = await _service.IssueAsync(
-            new LatchCodeIssue("r1", "alice", IPNetwork.Parse("203.0.113.7/32"), TimeSpan.FromSeconds(90), "INC-4711", "ops"),
+            new LatchCodeIssue("r1", "alice", IPNetwork.Parse("203.0.113.7/32"), TimeSpan.FromSeconds(90), "INC-4711", new LatchActor("ops", null)),
             CancellationToken.None);
 
         var info = issued.Info;
@@ -93,7 +96,7 @@ public sealed class LatchCodeServiceTests : IDisposable
         var issued = new List<IssuedLatchCode>();
         for (var i = 0; i < 50; i++)
         {
-            issued.Add(await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None));
+            issued.Add(await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None));
         }
 
         Assert.Equal(50, issued.Select(x => x.Code).Distinct(StringComparer.Ordinal).Count());
@@ -104,7 +107,7 @@ public sealed class LatchCodeServiceTests : IDisposable
     [Fact]
     public async Task Get_list_and_revoke_never_show_the_code()
     {
-        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", "bob", null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None);
+        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", "bob", null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
 
         var got = await _service.GetAsync(issued.Info.Id, CancellationToken.None);
         var listed = await _service.ListAsync("r1", "bob", CancellationToken.None);
@@ -117,10 +120,10 @@ public sealed class LatchCodeServiceTests : IDisposable
     [Fact]
     public async Task RevokeAsync_revokes_a_live_code_once()
     {
-        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None);
+        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
 
-        Assert.Equal(issued.Info, await _service.RevokeAsync(issued.Info.Id, "ops", CancellationToken.None));
-        Assert.Null(await _service.RevokeAsync(issued.Info.Id, "ops", CancellationToken.None));
+        Assert.Equal(issued.Info, await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None));
+        Assert.Null(await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None));
         Assert.Null(await _service.GetAsync(issued.Info.Id, CancellationToken.None));
         var consumed = await _store.ConsumeAsync(TestRecords.DigestOf(issued.Code), CancellationToken.None);
         Assert.Equal(CodeState.Revoked, consumed.PriorState);
@@ -134,10 +137,11 @@ public sealed class LatchCodeServiceTests : IDisposable
             TestRecords.Hasher,
             new TestOptionsMonitor<LatchCodeOptions>(new LatchCodeOptions { Length = 12 }),
             _time,
-            new LatchMetrics(_services.GetRequiredService<IMeterFactory>()),
+            _telemetry.Metrics,
+            _telemetry.Audit,
             NullLogger<LatchCodeService>.Instance);
 
-        var issued = await service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, "ops"), CancellationToken.None);
+        var issued = await service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
 
         Assert.Matches("^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{2}$", issued.Code);
     }

@@ -92,6 +92,8 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(
+            new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = Path.GetTempPath() });
         configure?.Invoke(services);
         services.AddLatchGateway(configuration);
         return services.BuildServiceProvider();

@@ -71,6 +71,7 @@ public sealed class GatewayInstance : IAsyncDisposable
             ["ReverseProxy:Routes:shadow:ClusterId"] = "backend",
             ["ReverseProxy:Routes:shadow:Match:Path"] = "/admin/{**rest}",
             ["ReverseProxy:Clusters:backend:Destinations:d1:Address"] = backend.Address.ToString(),
+            ["Latch:Audit:Path"] = Path.Combine(Directory.CreateTempSubdirectory("latch-audit-").FullName, "audit.jsonl"),
         };
         foreach (var (name, (key, scopes)) in ApiKeys)
         {

@@ -1,3 +1,4 @@
+using LatchGateway.Tests.Infrastructure;
 using LatchGateway.Codes;
 using LatchGateway.Store;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -5,12 +6,18 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LatchGateway.Tests.Store;
 
-public sealed class StoreHealthCheckTests
+public sealed class StoreHealthCheckTests : IDisposable
 {
+    private readonly TestTelemetry _telemetry = new(TimeProvider.System);
+
+    private LatchGateway.Diagnostics.LatchMetrics Metrics => _telemetry.Metrics;
+
+    public void Dispose() => _telemetry.Dispose();
+
     [Fact]
     public async Task Is_healthy_when_the_store_is_available()
     {
-        var result = await new StoreHealthCheck(new InMemoryLatchStore(new FakeTimeProvider())).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StoreHealthCheck(new InMemoryLatchStore(new FakeTimeProvider()), Metrics).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
     }
@@ -18,7 +25,7 @@ public sealed class StoreHealthCheckTests
     [Fact]
     public async Task Is_unhealthy_when_the_store_says_it_is_unavailable()
     {
-        var result = await new StoreHealthCheck(new StubStore(() => false)).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StoreHealthCheck(new StubStore(() => false), Metrics).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
@@ -26,7 +33,7 @@ public sealed class StoreHealthCheckTests
     [Fact]
     public async Task Is_unhealthy_when_the_store_throws()
     {
-        var result = await new StoreHealthCheck(new StubStore(() => throw new TimeoutException())).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StoreHealthCheck(new StubStore(() => throw new TimeoutException()), Metrics).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Null(result.Exception);

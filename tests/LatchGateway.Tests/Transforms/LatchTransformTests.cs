@@ -1,3 +1,4 @@
+using LatchGateway.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Claims;
@@ -28,6 +29,7 @@ public sealed class LatchTransformTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly CapturingLoggerFactory _logs = new();
     private readonly InMemoryLatchStore _store;
+    private readonly TestTelemetry _telemetry;
     private readonly MeterListener _meters = new();
     private readonly List<(string Instrument, long Value, Dictionary<string, object?> Tags)> _measurements = [];
 
@@ -35,6 +37,7 @@ public sealed class LatchTransformTests : IDisposable
     {
         _store = new InMemoryLatchStore(_time);
         var factory = _services.GetRequiredService<IMeterFactory>();
+        _telemetry = new TestTelemetry(_time, factory);
         _meters.InstrumentPublished = (instrument, listener) =>
         {
             if (ReferenceEquals(instrument.Meter.Scope, factory))
@@ -55,6 +58,7 @@ public sealed class LatchTransformTests : IDisposable
     public void Dispose()
     {
         _meters.Dispose();
+        _telemetry.Dispose();
         _services.Dispose();
         _logs.Dispose();
     }
@@ -208,9 +212,10 @@ public sealed class LatchTransformTests : IDisposable
 
     private LatchTransform Transform(ILatchStore? store = null) => new(
         "r1",
-        new LatchValidator(store ?? _store, TestRecords.Hasher, _time),
+        new LatchValidator(store ?? _store, TestRecords.Hasher, _telemetry.Metrics, _time),
         new ClientIdentity(new TestOptionsMonitor<LatchIdentityOptions>(new LatchIdentityOptions())),
-        new LatchMetrics(_services.GetRequiredService<IMeterFactory>()),
+        _telemetry.Audit,
+        _telemetry.Metrics,
         _time,
         _logs.CreateLogger<LatchTransform>());
 

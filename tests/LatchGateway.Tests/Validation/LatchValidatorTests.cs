@@ -1,3 +1,4 @@
+using LatchGateway.Tests.Infrastructure;
 using System.Net;
 using LatchGateway.Codes;
 using LatchGateway.Store;
@@ -7,20 +8,24 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LatchGateway.Tests.Validation;
 
-public sealed class LatchValidatorTests
+public sealed class LatchValidatorTests : IDisposable
 {
     private const string Code = "ABCDE-12345";
     private static readonly IPAddress Client = IPAddress.Parse("203.0.113.7");
 
     private readonly FakeTimeProvider _time = new();
+    private readonly TestTelemetry _telemetry;
     private readonly CountingStore _store;
     private readonly LatchValidator _validator;
 
     public LatchValidatorTests()
     {
+        _telemetry = new TestTelemetry(_time);
         _store = new CountingStore(new InMemoryLatchStore(_time));
-        _validator = new LatchValidator(_store, TestRecords.Hasher, _time);
+        _validator = new LatchValidator(_store, TestRecords.Hasher, _telemetry.Metrics, _time);
     }
+
+    public void Dispose() => _telemetry.Dispose();
 
     [Fact]
     public async Task A_live_code_on_its_route_is_accepted_and_returned()

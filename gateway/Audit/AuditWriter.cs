@@ -1,0 +1,74 @@
+using LatchGateway.Admin.Audit;
+using LatchGateway.Diagnostics;
+
+namespace LatchGateway.Audit;
+
+/// <summary>
+/// Drains the audit queue into the sink in batches (each batch written durably before the next), retrying a
+/// failed batch a few times before counting it as dropped. On shutdown it writes whatever is still queued.
+/// </summary>
+internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvider timeProvider, ILogger<AuditWriter> logger) : BackgroundService
+{
+    internal const int MaxBatch = 512;
+
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(900)];
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        trail.Complete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<LatchAuditEvent>(MaxBatch);
+        var queue = trail.Queue;
+
+        // Not stoppingToken: after StopAsync completes the queue, the loop still drains it, then ends.
+        while (await queue.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && queue.TryRead(out var entry))
+            {
+                batch.Add(entry.ToEvent());
+            }
+
+            await WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+            batch.Clear();
+
+            if (trail.TakeUnreportedDrops() is var dropped and > 0)
+            {
+                Log.AuditEventsDropped(logger, dropped);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<LatchAuditEvent> batch, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception)
+            {
+                if (attempt == RetryDelays.Length || stoppingToken.IsCancellationRequested)
+                {
+                    Log.AuditWriteFailed(logger, batch.Count, exception);
+                    trail.Dropped(batch.Count);
+                    return;
+                }
+
+                try
+                {
+                    await Task.Delay(RetryDelays[attempt], timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down: one last try without waiting.
+                }
+            }
+        }
+    }
+}

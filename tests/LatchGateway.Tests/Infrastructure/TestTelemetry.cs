@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+using LatchGateway.Audit;
+using LatchGateway.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
+
+namespace LatchGateway.Tests.Infrastructure;
+
+/// <summary>Real metrics and a real audit trail (file sink in a temporary folder) for unit tests.</summary>
+internal sealed class TestTelemetry : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly string _folder = Directory.CreateTempSubdirectory("latch-audit-").FullName;
+
+    public TestTelemetry(TimeProvider timeProvider, IMeterFactory? meterFactory = null)
+    {
+        Metrics = new LatchMetrics(meterFactory ?? _services.GetRequiredService<IMeterFactory>());
+        var options = Options.Create(new LatchAuditOptions { Path = Path.Combine(_folder, "audit.jsonl") });
+        Sink = new FileAuditSink(options, new HostingEnvironment { ContentRootPath = _folder });
+        Audit = new AuditTrail(options, Sink, Metrics, timeProvider);
+    }
+
+    public LatchMetrics Metrics { get; }
+
+    public FileAuditSink Sink { get; }
+
+    public AuditTrail Audit { get; }
+
+    /// <summary>Everything recorded so far and not yet written, as events.</summary>
+    public List<LatchGateway.Admin.Audit.LatchAuditEvent> Queued()
+    {
+        var events = new List<LatchGateway.Admin.Audit.LatchAuditEvent>();
+        while (Audit.Queue.TryRead(out var entry))
+        {
+            events.Add(entry.ToEvent());
+        }
+
+        return events;
+    }
+
+    public void Dispose()
+    {
+        Sink.Dispose();
+        _services.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
