@@ -16,6 +16,7 @@ internal static class AuditApi
     private const int MaxFilterLength = 256;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
 
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder admin)
     {
@@ -99,7 +100,7 @@ internal static class AuditApi
         await foreach (var audit in events)
         {
             await JsonSerializer.SerializeAsync(body, audit, Json);
-            body.WriteByte((byte)'\n');
+            await body.WriteAsync(NewLine);
         }
     }
 

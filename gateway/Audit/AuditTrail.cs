@@ -26,7 +26,9 @@ internal sealed class AuditTrail : ILatchAuditTrail
     {
         _queue = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, not DropWrite: with DropWrite TryWrite reports success for a dropped item, hiding the drop.
+            // TryWrite never waits; a full queue makes it return false, and the drop is counted.
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
         _sink = sink;

@@ -141,7 +141,24 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
     private FileStream Open()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        EndTornLine(_path);
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 64 * 1024, useAsync: true);
+    }
+
+    /// <summary>A crash mid-write can leave a last line without its newline: end it, so the next event starts a line of its own.</summary>
+    private static void EndTornLine(string path)
+    {
+        using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        if (file.Length == 0)
+        {
+            return;
+        }
+
+        file.Seek(-1, SeekOrigin.End);
+        if (file.ReadByte() != '\n')
+        {
+            file.WriteByte((byte)'\n');
+        }
     }
 
     private FileStream Rotate()

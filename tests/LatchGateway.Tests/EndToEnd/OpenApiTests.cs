@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json;
+using LatchGateway.Tests.Infrastructure;
+
+namespace LatchGateway.Tests.EndToEnd;
+
+/// <summary>The admin API's OpenAPI document, as a client generator would read it from the Admin endpoint.</summary>
+public sealed class OpenApiTests(MemoryGatewayFixture fixture) : IClassFixture<MemoryGatewayFixture>
+{
+    private GatewayInstance Gateway => fixture.Gateway;
+
+    [Fact]
+    public async Task The_document_is_OpenAPI_3_and_describes_every_admin_path()
+    {
+        var document = await GetDocumentAsync();
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(document.GetProperty("info").GetProperty("title").GetString()));
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/admin/codes", "/admin/codes/{id}", "/admin/routes", "/admin/audit", "/admin/audit/export" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing; paths: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        }
+
+        Assert.True(paths.GetProperty("/admin/codes").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/admin/routes").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/admin/audit").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/admin/audit/export").TryGetProperty("get", out _));
+        Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/admin/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Issuing_takes_a_json_body_that_requires_only_route_and_lists_every_answer()
+    {
+        var document = await GetDocumentAsync();
+        var post = document.GetProperty("paths").GetProperty("/admin/codes").GetProperty("post");
+
+        var body = post.GetProperty("requestBody");
+        var schema = Resolve(document, body.GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        Assert.Equal(["route"], schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        var properties = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("route", properties);
+        Assert.Contains("ttlSeconds", properties);
+        Assert.Contains("reason", properties);
+        Assert.Superset(new HashSet<string> { "201", "400", "401", "403", "413", "503" }, Responses(post).ToHashSet());
+        Assert.DoesNotContain("500", Responses(post));
+    }
+
+    [Fact]
+    public async Task Reading_and_revoking_a_code_document_200_204_and_404()
+    {
+        var document = await GetDocumentAsync();
+        var code = document.GetProperty("paths").GetProperty("/admin/codes/{id}");
+
+        Assert.Contains("200", Responses(code.GetProperty("get")));
+        Assert.Contains("404", Responses(code.GetProperty("get")));
+        Assert.Contains("204", Responses(code.GetProperty("delete")));
+        Assert.Contains("404", Responses(code.GetProperty("delete")));
+    }
+
+    [Fact]
+    public async Task Audit_reads_document_their_query_parameters()
+    {
+        var document = await GetDocumentAsync();
+        var paths = document.GetProperty("paths");
+
+        Assert.Superset(
+            new HashSet<string> { "limit", "route", "user", "type", "since" },
+            Parameters(paths.GetProperty("/admin/audit").GetProperty("get")).ToHashSet());
+        Assert.Superset(
+            new HashSet<string> { "since", "until", "format" },
+            Parameters(paths.GetProperty("/admin/audit/export").GetProperty("get")).ToHashSet());
+    }
+
+    [Fact]
+    public async Task The_api_key_scheme_is_an_apiKey_in_the_X_Api_Key_header()
+    {
+        var document = await GetDocumentAsync();
+
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Select(s => s.Value).ToList();
+        Assert.Contains(
+            schemes,
+            s => s.GetProperty("type").GetString() == "apiKey"
+                && s.GetProperty("in").GetString() == "header"
+                && s.GetProperty("name").GetString() == "X-Api-Key");
+    }
+
+    [Fact]
+    public async Task The_document_is_not_served_on_the_proxy_endpoint()
+    {
+        using var proxy = Gateway.CreateProxyClient();
+
+        using var response = await proxy.GetAsync("openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("\"openapi\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> GetDocumentAsync()
+    {
+        using var admin = Gateway.CreateAdminClient(keyName: null);
+        using var response = await admin.GetAsync("openapi/v1.json");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonSerializer.Deserialize<JsonElement>(text);
+    }
+
+    private static IEnumerable<string> Responses(JsonElement operation) =>
+        operation.GetProperty("responses").EnumerateObject().Select(r => r.Name);
+
+    private static IEnumerable<string> Parameters(JsonElement operation) =>
+        operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().Select(p => p.GetProperty("name").GetString()!) : [];
+
+    /// <summary>Follows a <c>$ref</c> to <c>#/components/schemas/…</c>.</summary>
+    private static JsonElement Resolve(JsonElement document, JsonElement schema)
+    {
+        while (schema.TryGetProperty("$ref", out var reference))
+        {
+            var name = reference.GetString()!["#/components/schemas/".Length..];
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(name);
+        }
+
+        return schema;
+    }
+}
