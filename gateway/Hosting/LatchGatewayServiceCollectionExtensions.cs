@@ -71,8 +71,9 @@ public static class LatchGatewayServiceCollectionExtensions
         services.AddLatchAdmin(configuration);
 
         // Users on latched routes come from standard JWT bearer authentication (Authentication:Schemes:Bearer).
+        // Claims keep their JWT names ("sub" stays "sub") so Latch:Identity:UserClaim names what tokens carry.
         services.AddAuthentication(options => options.DefaultAuthenticateScheme = JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer();
+            .AddJwtBearer(options => options.MapInboundClaims = false);
 
         // Authentication pulls in data protection, which the gateway never uses: keep its keys in memory
         // instead of writing an unprotected key ring to disk at start-up.

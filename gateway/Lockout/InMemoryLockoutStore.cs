@@ -52,7 +52,8 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
             return TimeSpan.Zero;
         }
 
-        if (now >= entry.WindowStart + options.Window)
+        // Subtraction, not WindowStart + Window: the first window starts at DateTimeOffset.MinValue.
+        if (now - entry.WindowStart >= options.Window)
         {
             entry.WindowStart = now;
             entry.Failures = 0;
@@ -78,7 +79,7 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         {
             lock (entry)
             {
-                if (entry.LockedUntil <= now && now >= entry.WindowStart + window
+                if (entry.LockedUntil <= now && now - entry.WindowStart >= window
                     && _entries.TryRemove(new KeyValuePair<LockoutSubject, Entry>(subject, entry)))
                 {
                     entry.Removed = true;

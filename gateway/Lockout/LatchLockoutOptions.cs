@@ -19,6 +19,8 @@ public sealed record LatchLockoutOptions
 
 internal sealed class LatchLockoutOptionsValidator : IValidateOptions<LatchLockoutOptions>
 {
+    private static readonly TimeSpan Longest = TimeSpan.FromDays(1);
+
     public ValidateOptionsResult Validate(string? name, LatchLockoutOptions options)
     {
         const string Section = LatchLockoutOptions.SectionName;
@@ -28,14 +30,14 @@ internal sealed class LatchLockoutOptionsValidator : IValidateOptions<LatchLocko
             failures.Add($"{Section}:MaxFailures must be at least 1; it is {options.MaxFailures}.");
         }
 
-        if (options.Window <= TimeSpan.Zero)
+        if (options.Window <= TimeSpan.Zero || options.Window > Longest)
         {
-            failures.Add($"{Section}:Window must be positive; it is {options.Window}.");
+            failures.Add($"{Section}:Window must be positive and at most {Longest}; it is {options.Window}.");
         }
 
-        if (options.Duration <= TimeSpan.Zero)
+        if (options.Duration <= TimeSpan.Zero || options.Duration > Longest)
         {
-            failures.Add($"{Section}:Duration must be positive; it is {options.Duration}.");
+            failures.Add($"{Section}:Duration must be positive and at most {Longest}; it is {options.Duration}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
