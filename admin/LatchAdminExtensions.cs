@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
+using LatchGateway.Admin.Configuration;
 using LatchGateway.Admin.Codes;
 using LatchGateway.Admin.Routes;
 using Microsoft.AspNetCore.Authentication;
@@ -25,10 +26,9 @@ public static class LatchAdminExtensions
     public static IServiceCollection AddLatchAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<LatchAdminOptions>()
-            .Bind(configuration.GetSection(LatchAdminOptions.SectionName))
-            .ValidateOnStart();
+        services.AddOptions<LatchAdminOptions>().Bind(configuration.GetSection(LatchAdminOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LatchAdminOptions>, LatchAdminOptionsValidator>());
+        services.TryAddSingleton(typeof(LiveOptions<>));
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<IssueCodeRequestReader>();
         services.AddProblemDetails();
@@ -71,6 +71,7 @@ public static class LatchAdminExtensions
         });
 
         admin.ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapCodes().MapRoutes().MapAudit();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -7,12 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Admin.Authentication;
 
-/// <summary>Authenticates admin calls by the <c>X-Api-Key</c> header against the configured key digests.</summary>
+/// <summary>
+/// Authenticates admin calls by the <c>X-Api-Key</c> header against the configured key digests. Wrong keys count
+/// against the caller's address; a locked-out address is answered 429 with <c>Retry-After</c>, whatever key it sends.
+/// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyRegistry registry) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyRegistry registry,
+    IApiKeyAttemptLimiter limiter) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "LatchApiKey";
 
@@ -20,31 +25,61 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     public const string ScopeClaim = "scope";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    private TimeSpan _lockedOutFor;
+    private bool _storeUnavailable;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[HeaderName];
         if (presented.Count == 0 || string.IsNullOrEmpty(presented[0]))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        if (presented.Count > 1 || registry.Find(presented[0]!) is not { } key)
+        var client = Context.Connection.RemoteIpAddress;
+        try
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
-        }
+            _lockedOutFor = await limiter.GetLockoutAsync(client, Context.RequestAborted);
+            if (_lockedOutFor > TimeSpan.Zero)
+            {
+                return AuthenticateResult.Fail("The caller is locked out after repeated wrong API keys.");
+            }
 
-        var claims = new List<Claim>(key.Scopes.Count + 1) { new(ClaimTypes.Name, key.Name) };
-        foreach (var scope in key.Scopes)
+            if (presented.Count > 1 || registry.Find(presented[0]!) is not { } key)
+            {
+                await limiter.RecordFailureAsync(client, Context.RequestAborted);
+                return AuthenticateResult.Fail("The API key is not valid.");
+            }
+
+            var claims = new List<Claim>(key.Scopes.Count + 1) { new(ClaimTypes.Name, key.Name) };
+            foreach (var scope in key.Scopes)
+            {
+                claims.Add(new Claim(ScopeClaim, scope));
+            }
+
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+            return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        }
+        catch (LatchStoreUnavailableException)
         {
-            claims.Add(new Claim(ScopeClaim, scope));
+            _storeUnavailable = true;
+            return AuthenticateResult.Fail("The lockout store is unavailable.");
         }
-
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_storeUnavailable)
+        {
+            return AdminProblems.Write(Context, StatusCodes.Status503ServiceUnavailable, "The latch code store is unavailable.", AdminProblems.StoreUnavailableError);
+        }
+
+        if (_lockedOutFor > TimeSpan.Zero)
+        {
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(_lockedOutFor.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return AdminProblems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many wrong API keys from this address; try again later.");
+        }
+
         Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
         return AdminProblems.Write(Context, StatusCodes.Status401Unauthorized, "A valid X-Api-Key header is required.");
     }

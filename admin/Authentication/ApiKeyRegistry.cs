@@ -1,19 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
+using LatchGateway.Admin.Configuration;
 
 namespace LatchGateway.Admin.Authentication;
 
 /// <summary>The configured API keys as digests, rebuilt when the configuration changes.</summary>
 internal sealed class ApiKeyRegistry : IDisposable
 {
-    private readonly IDisposable? _subscription;
+    private readonly LiveOptions<LatchAdminOptions> _options;
     private volatile Entry[] _entries;
 
-    public ApiKeyRegistry(IOptionsMonitor<LatchAdminOptions> options)
+    public ApiKeyRegistry(LiveOptions<LatchAdminOptions> options)
     {
-        _entries = Build(options.CurrentValue);
-        _subscription = options.OnChange(value => _entries = Build(value));
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _entries = Build(options.Current);
+        options.Changed += Rebuild;
     }
 
     public bool IsEmpty => _entries.Length == 0;
@@ -42,7 +44,9 @@ internal sealed class ApiKeyRegistry : IDisposable
         return match;
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose() => _options.Changed -= Rebuild;
+
+    private void Rebuild(LatchAdminOptions options) => _entries = Build(options);
 
     private static Entry[] Build(LatchAdminOptions options)
     {

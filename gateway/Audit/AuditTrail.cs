@@ -55,6 +55,10 @@ internal sealed class AuditTrail : ILatchAuditTrail
     public void Revoked(LatchCodeRecord record, LatchActor actor) => Record(new AuditEntry(
         _timeProvider.GetUtcNow(), AuditEventTypes.Revoked, record.Id, record.Route, record.User, actor.Address, null, actor.Name, AuditEntry.CurrentTraceId));
 
+    /// <summary>A lockout imposed on <paramref name="subject"/> (<c>client_ip</c>, <c>user</c> or <c>admin_api_key</c>).</summary>
+    public void LockedOut(string? route, string? user, IPAddress? clientIp, string subject) => Record(new AuditEntry(
+        _timeProvider.GetUtcNow(), AuditEventTypes.LockedOut, null, route, user, clientIp, subject, null, AuditEntry.CurrentTraceId));
+
     public void Record(in AuditEntry entry)
     {
         if (!_queue.Writer.TryWrite(entry))

@@ -4,7 +4,7 @@ using LatchGateway.Admin;
 using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
-using Microsoft.Extensions.Options;
+using LatchGateway.Admin.Configuration;
 
 namespace LatchGateway.Codes;
 
@@ -12,7 +12,7 @@ namespace LatchGateway.Codes;
 internal sealed class LatchCodeService(
     ILatchStore store,
     CodeHasher hasher,
-    IOptionsMonitor<LatchCodeOptions> options,
+    LiveOptions<LatchCodeOptions> options,
     TimeProvider timeProvider,
     LatchMetrics metrics,
     AuditTrail audit,
@@ -23,14 +23,14 @@ internal sealed class LatchCodeService(
     // A fresh code colliding with a live one is a 2^-50 event per live code; a few tries make it impossible.
     private const int MaxAttempts = 4;
 
-    public TimeSpan DefaultTtl => options.CurrentValue.DefaultTtl;
+    public TimeSpan DefaultTtl => options.Current.DefaultTtl;
 
-    public TimeSpan MaxTtl => options.CurrentValue.MaxTtl;
+    public TimeSpan MaxTtl => options.Current.MaxTtl;
 
     public async ValueTask<IssuedLatchCode> IssueAsync(LatchCodeIssue request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var length = options.CurrentValue.Length;
+        var length = options.Current.Length;
         var code = new char[length];
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {

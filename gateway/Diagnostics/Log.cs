@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "Writing {Count} audit events failed after retries; they are dropped.")]
     public static partial void AuditWriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Lockout imposed on {Subject} (route {Route}, client {ClientIp}) for {Seconds} s after repeated refusals.")]
+    public static partial void LockedOut(ILogger logger, string subject, string? route, IPAddress? clientIp, int seconds);
+
+    [LoggerMessage(11, LogLevel.Warning, "Counting a refusal toward lockout failed on route {Route}.")]
+    public static partial void LockoutCountFailed(ILogger logger, string route, Exception exception);
 }

@@ -1,6 +1,7 @@
 using LatchGateway.Admin;
 using LatchGateway.Development;
 using LatchGateway.Diagnostics;
+using LatchGateway.Identity;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace LatchGateway.Hosting;
@@ -40,6 +41,15 @@ public static class GatewayHost
         RequireListener(builder.Configuration, Listeners.Admin);
 
         var app = builder.Build();
+        app.UseMiddleware<IdentityHeaderFilter>();
+
+        // With no proxy listed, ASP.NET Core's forwarded-headers handling would believe every sender: run it only
+        // for configured proxies. Without them the client is the socket's peer, loopback included.
+        if (!app.Services.GetRequiredService<TrustedProxies>().IsEmpty)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -1,16 +1,21 @@
 using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
+using LatchGateway.Admin.Authentication;
+using LatchGateway.Admin.Configuration;
 using LatchGateway.Audit;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
+using LatchGateway.Lockout;
 using LatchGateway.Logging;
 using LatchGateway.Routing;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using LatchGateway.Transforms;
 using LatchGateway.Validation;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,11 +39,18 @@ public static class LatchGatewayServiceCollectionExtensions
         AddOptions<LatchCodeOptions, LatchCodeOptionsValidator>(services, configuration, LatchCodeOptions.SectionName);
         AddOptions<LatchStoreOptions, LatchStoreOptionsValidator>(services, configuration, LatchStoreOptions.SectionName);
         AddOptions<LatchAuditOptions, LatchAuditOptionsValidator>(services, configuration, LatchAuditOptions.SectionName);
-        services.AddOptions<LatchIdentityOptions>().Bind(configuration.GetSection(LatchIdentityOptions.SectionName));
+        AddOptions<LatchIdentityOptions, LatchIdentityOptionsValidator>(services, configuration, LatchIdentityOptions.SectionName);
+        AddOptions<LatchLockoutOptions, LatchLockoutOptionsValidator>(services, configuration, LatchLockoutOptions.SectionName);
+        AddOptions<LatchForwardedHeadersOptions, LatchForwardedHeadersOptionsValidator>(services, configuration, LatchForwardedHeadersOptions.SectionName);
+        services.TryAddSingleton(typeof(LiveOptions<>));
 
         services.TryAddSingleton<CodeHasher>();
         services.TryAddSingleton<LatchMetrics>();
         services.TryAddSingleton<ClientIdentity>();
+        services.TryAddSingleton<TrustedProxies>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, TrustedProxies>(sp => sp.GetRequiredService<TrustedProxies>()));
+        services.TryAddSingleton<LockoutGuard>();
+        services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());
         services.TryAddSingleton<LatchValidator>();
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
@@ -57,6 +69,11 @@ public static class LatchGatewayServiceCollectionExtensions
         AddTelemetry(services, configuration);
 
         services.AddLatchAdmin(configuration);
+
+        // Users on latched routes come from standard JWT bearer authentication (Authentication:Schemes:Bearer).
+        // Claims keep their JWT names ("sub" stays "sub") so Latch:Identity:UserClaim names what tokens carry.
+        services.AddAuthentication(options => options.DefaultAuthenticateScheme = JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options => options.MapInboundClaims = false);
 
         // Authentication pulls in data protection, which the gateway never uses: keep its keys in memory
         // instead of writing an unprotected key ring to disk at start-up.
@@ -94,6 +111,7 @@ public static class LatchGatewayServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
             services.TryAddSingleton<ILatchStore, RedisLatchStore>();
             services.TryAddSingleton<IAuditSink, RedisAuditSink>();
+            services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
             return;
         }
 
@@ -101,6 +119,8 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<ILatchStore>(sp => sp.GetRequiredService<InMemoryLatchStore>());
         services.AddHostedService<InMemoryStoreSweeper>();
         services.TryAddSingleton<IAuditSink, FileAuditSink>();
+        services.TryAddSingleton<InMemoryLockoutStore>();
+        services.TryAddSingleton<ILockoutStore>(sp => sp.GetRequiredService<InMemoryLockoutStore>());
     }
 
     private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)

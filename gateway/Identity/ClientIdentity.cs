@@ -1,30 +1,36 @@
 using System.Net;
-using Microsoft.Extensions.Options;
+using LatchGateway.Admin.Configuration;
 
 namespace LatchGateway.Identity;
 
-/// <summary>Who is presenting a code: the client address and, when authenticated, the user.</summary>
-internal sealed class ClientIdentity(IOptionsMonitor<LatchIdentityOptions> options)
+/// <summary>Who is presenting a code: the client address and, when known, the user.</summary>
+internal sealed class ClientIdentity(LiveOptions<LatchIdentityOptions> options)
 {
     /// <summary>
-    /// The client's address as the connection (or a trusted forwarded header, applied earlier by the
-    /// forwarded-headers middleware) gives it; IPv4-mapped IPv6 addresses are read as IPv4.
+    /// The client's address as the connection (or a trusted proxy's <c>X-Forwarded-For</c>, applied earlier by
+    /// the forwarded-headers middleware) gives it; IPv4-mapped IPv6 addresses are read as IPv4.
     /// </summary>
     public static IPAddress? GetClientIp(HttpContext context) => Normalize(context.Connection.RemoteIpAddress);
 
     public static IPAddress? Normalize(IPAddress? address) =>
         address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 
-    /// <summary>The authenticated user's name from the configured claim, or null.</summary>
+    /// <summary>
+    /// The user: the configured claim of a principal authenticated by JWT bearer, else the trusted identity
+    /// header (present only on requests from trusted proxies). Null when neither names one.
+    /// </summary>
     public string? GetUser(HttpContext context)
     {
+        var settings = options.Current;
         var principal = context.User;
-        if (principal.Identity?.IsAuthenticated != true)
+        if (principal.Identity?.IsAuthenticated == true)
         {
-            return null;
+            return Usable(principal.FindFirst(settings.UserClaim)?.Value);
         }
 
-        var value = principal.FindFirst(options.CurrentValue.UserClaim)?.Value;
-        return string.IsNullOrEmpty(value) ? null : value;
+        return settings.Header is { } header && context.Request.Headers[header] is { Count: 1 } value ? Usable(value[0]) : null;
     }
+
+    private static string? Usable(string? user) =>
+        string.IsNullOrEmpty(user) || user.Length > LatchIdentityOptions.MaxUserLength || user.Any(char.IsControl) ? null : user;
 }

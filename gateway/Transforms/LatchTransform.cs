@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
+using LatchGateway.Lockout;
 using LatchGateway.Validation;
 using Yarp.ReverseProxy.Transforms;
 
@@ -16,6 +17,7 @@ internal sealed class LatchTransform(
     string routeId,
     LatchValidator validator,
     ClientIdentity identity,
+    LockoutGuard lockout,
     AuditTrail audit,
     LatchMetrics metrics,
     TimeProvider timeProvider,
@@ -34,9 +36,14 @@ internal sealed class LatchTransform(
         var clientIp = ClientIdentity.GetClientIp(http);
         var user = identity.GetUser(http);
         LatchDecision decision;
+        var lockedOutFor = TimeSpan.Zero;
         try
         {
-            decision = await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken);
+            // A locked-out client's code is not even looked at, so a valid one is not consumed.
+            lockedOutFor = await lockout.GetRemainingAsync(clientIp, user, context.CancellationToken);
+            decision = lockedOutFor > TimeSpan.Zero
+                ? new LatchDecision(LatchOutcome.LockedOut, null)
+                : await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
@@ -62,8 +69,30 @@ internal sealed class LatchTransform(
         }
 
         Log.PresentationRefused(logger, RouteId, decision.Outcome.ToName(), decision.Record?.Id, clientIp);
-        await ProblemFor(decision.Outcome).WriteAsync(http.Response).ConfigureAwait(false);
+        if (decision.Outcome.IsRefusal())
+        {
+            await CountRefusalAsync(clientIp, user, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        await ProblemFor(decision.Outcome).WriteAsync(http.Response, RetryAfterSeconds(lockedOutFor)).ConfigureAwait(false);
     }
+
+    private async ValueTask CountRefusalAsync(System.Net.IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await lockout.RecordRefusalAsync(RouteId, clientIp, user, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The refusal stands; only its counting toward a lockout is lost.
+            Log.LockoutCountFailed(logger, RouteId, exception);
+        }
+    }
+
+    /// <summary>Whole seconds left, rounded up, for <c>Retry-After</c>; null when not locked out.</summary>
+    private static int? RetryAfterSeconds(TimeSpan lockedOutFor) =>
+        lockedOutFor > TimeSpan.Zero ? (int)Math.Ceiling(lockedOutFor.TotalSeconds) : null;
 
     private static LatchProblem ProblemFor(LatchOutcome outcome) => outcome switch
     {

@@ -54,7 +54,7 @@ public sealed class ApiKeyRegistryTests
     {
         var options = new LatchAdminOptions();
         options.ApiKeys["ops"] = new ApiKeyOptions { Sha256 = Sha256Hex(OpsKey).ToUpperInvariant(), Scopes = [AdminScopes.CodesRead] };
-        using var registry = new ApiKeyRegistry(new TestOptionsMonitor<LatchAdminOptions>(options));
+        using var registry = new ApiKeyRegistry(new TestSettings<LatchAdminOptions>(options));
 
         Assert.Equal("ops", registry.Find(OpsKey)?.Name);
     }
@@ -79,7 +79,7 @@ public sealed class ApiKeyRegistryTests
     [Fact]
     public void Is_empty_without_keys()
     {
-        using var empty = new ApiKeyRegistry(new TestOptionsMonitor<LatchAdminOptions>(new LatchAdminOptions()));
+        using var empty = new ApiKeyRegistry(new TestSettings<LatchAdminOptions>(new LatchAdminOptions()));
         using var one = new ApiKeyRegistry(Monitor(("ops", OpsKey, [AdminScopes.CodesRead])));
 
         Assert.True(empty.IsEmpty);
@@ -99,7 +99,7 @@ public sealed class ApiKeyRegistryTests
         Assert.Equal("bot", registry.Find(BotKey)?.Name);
     }
 
-    private static TestOptionsMonitor<LatchAdminOptions> Monitor(params (string Name, string Key, string[] Scopes)[] keys) =>
+    private static TestSettings<LatchAdminOptions> Monitor(params (string Name, string Key, string[] Scopes)[] keys) =>
         new(Options(keys));
 
     private static LatchAdminOptions Options(params (string Name, string Key, string[] Scopes)[] keys)

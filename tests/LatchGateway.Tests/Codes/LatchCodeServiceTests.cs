@@ -27,7 +27,7 @@ public sealed class LatchCodeServiceTests : IDisposable
         _service = new LatchCodeService(
             _store,
             TestRecords.Hasher,
-            new TestOptionsMonitor<LatchCodeOptions>(new LatchCodeOptions()),
+            new TestSettings<LatchCodeOptions>(new LatchCodeOptions()),
             _time,
             _telemetry.Metrics,
             _telemetry.Audit,
@@ -135,7 +135,7 @@ public sealed class LatchCodeServiceTests : IDisposable
         var service = new LatchCodeService(
             _store,
             TestRecords.Hasher,
-            new TestOptionsMonitor<LatchCodeOptions>(new LatchCodeOptions { Length = 12 }),
+            new TestSettings<LatchCodeOptions>(new LatchCodeOptions { Length = 12 }),
             _time,
             _telemetry.Metrics,
             _telemetry.Audit,

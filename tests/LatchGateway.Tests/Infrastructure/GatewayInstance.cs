@@ -44,12 +44,17 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a gateway in front of <paramref name="backend"/>; <paramref name="settings"/> add or override keys.</summary>
+    /// <summary>
+    /// Starts a gateway in front of <paramref name="backend"/>; <paramref name="settings"/> add or override keys.
+    /// <paramref name="configure"/>, when given, sees the builder just before the host is built (e.g. to add a
+    /// reloadable configuration file).
+    /// </summary>
     public static async Task<GatewayInstance> StartAsync(
         TestBackend backend,
         IReadOnlyDictionary<string, string?>? settings = null,
         string environment = "Testing",
-        LogLevel minimumLogLevel = LogLevel.Information)
+        LogLevel minimumLogLevel = LogLevel.Information,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var proxyPort = FreePort.Next();
         var adminPort = FreePort.Next();
@@ -96,6 +101,7 @@ public sealed class GatewayInstance : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
+        configure?.Invoke(builder);
         var app = GatewayHost.Build(builder);
         await app.StartAsync();
         return new GatewayInstance(app, new Uri($"http://127.0.0.1:{proxyPort}/"), new Uri($"http://127.0.0.1:{adminPort}/"), logs);

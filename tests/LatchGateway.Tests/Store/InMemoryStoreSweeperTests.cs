@@ -1,3 +1,5 @@
+using LatchGateway.Lockout;
+using LatchGateway.Tests.Hosting;
 using LatchGateway.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,7 @@ public sealed class InMemoryStoreSweeperTests
         await store.TryAddAsync(TestRecords.Create("BBBBB22222", now, ttl: TimeSpan.FromSeconds(50)), default);
         await store.TryAddAsync(TestRecords.Create("CCCCC33333", now, ttl: TimeSpan.FromMinutes(5)), default);
         using var sweeper = new InMemoryStoreSweeper(
-            store, Options.Create(new LatchStoreOptions { SweepInterval = Interval }), time, NullLogger<InMemoryStoreSweeper>.Instance);
+            store, new InMemoryLockoutStore(time), new TestSettings<LatchLockoutOptions>(new LatchLockoutOptions()), Options.Create(new LatchStoreOptions { SweepInterval = Interval }), time, NullLogger<InMemoryStoreSweeper>.Instance);
 
         await sweeper.StartAsync(CancellationToken.None);
         try
@@ -51,7 +53,12 @@ public sealed class InMemoryStoreSweeperTests
     {
         var time = new TimerObservingTimeProvider();
         using var sweeper = new InMemoryStoreSweeper(
-            new InMemoryLatchStore(time), Options.Create(new LatchStoreOptions()), time, NullLogger<InMemoryStoreSweeper>.Instance);
+            new InMemoryLatchStore(time),
+            new InMemoryLockoutStore(time),
+            new TestSettings<LatchLockoutOptions>(new LatchLockoutOptions()),
+            Options.Create(new LatchStoreOptions()),
+            time,
+            NullLogger<InMemoryStoreSweeper>.Instance);
 
         await sweeper.StartAsync(CancellationToken.None);
         await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(5));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using LatchGateway.Lockout;
 using LatchGateway.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -213,7 +215,13 @@ public sealed class LatchTransformTests : IDisposable
     private LatchTransform Transform(ILatchStore? store = null) => new(
         "r1",
         new LatchValidator(store ?? _store, TestRecords.Hasher, _telemetry.Metrics, _time),
-        new ClientIdentity(new TestOptionsMonitor<LatchIdentityOptions>(new LatchIdentityOptions())),
+        new ClientIdentity(new TestSettings<LatchIdentityOptions>(new LatchIdentityOptions())),
+        new LockoutGuard(
+            new InMemoryLockoutStore(_time),
+            new TestSettings<LatchLockoutOptions>(new LatchLockoutOptions { MaxFailures = 1000 }),
+            _telemetry.Metrics,
+            _telemetry.Audit,
+            NullLogger<LockoutGuard>.Instance),
         _telemetry.Audit,
         _telemetry.Metrics,
         _time,

@@ -1,0 +1,85 @@
+using System.Net;
+using LatchGateway.Admin.Authentication;
+using LatchGateway.Admin.Configuration;
+using LatchGateway.Audit;
+using LatchGateway.Diagnostics;
+using LatchGateway.Identity;
+
+namespace LatchGateway.Lockout;
+
+/// <summary>
+/// Applies <c>Latch:Lockout</c>: refused presentations count against the client address and, when there is one,
+/// the authenticated user; enough of them within the window lock that address (user) out of every latched route.
+/// The same counting limits wrong admin API keys per address. Each lockout is counted, audited and logged.
+/// </summary>
+internal sealed class LockoutGuard(
+    ILockoutStore store,
+    LiveOptions<LatchLockoutOptions> options,
+    LatchMetrics metrics,
+    AuditTrail audit,
+    ILogger<LockoutGuard> logger) : IApiKeyAttemptLimiter
+{
+    /// <summary>How much longer this client (or user) is locked out of latched routes; zero when neither is.</summary>
+    public async ValueTask<TimeSpan> GetRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        var remaining = TimeSpan.Zero;
+        if (clientIp is not null)
+        {
+            remaining = await store.GetRemainingAsync(LockoutSubject.ForClient(clientIp), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (user is not null)
+        {
+            var forUser = await store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken).ConfigureAwait(false);
+            remaining = forUser > remaining ? forUser : remaining;
+        }
+
+        return remaining;
+    }
+
+    /// <summary>Counts a refused presentation against the client and the user.</summary>
+    public async ValueTask RecordRefusalAsync(string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        if (clientIp is not null)
+        {
+            await CountAsync(LockoutSubject.ForClient(clientIp), route, clientIp, user, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (user is not null)
+        {
+            await CountAsync(LockoutSubject.ForUser(user), route, clientIp, user, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask<TimeSpan> GetLockoutAsync(IPAddress? client, CancellationToken cancellationToken) =>
+        ClientIdentity.Normalize(client) is { } address
+            ? store.GetRemainingAsync(LockoutSubject.ForAdminClient(address), cancellationToken)
+            : ValueTask.FromResult(TimeSpan.Zero);
+
+    public async ValueTask RecordFailureAsync(IPAddress? client, CancellationToken cancellationToken)
+    {
+        if (ClientIdentity.Normalize(client) is { } address)
+        {
+            await CountAsync(LockoutSubject.ForAdminClient(address), null, address, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask CountAsync(LockoutSubject subject, string? route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        var imposed = await store.RecordFailureAsync(subject, options.Current, cancellationToken).ConfigureAwait(false);
+        if (imposed <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var what = subject.Kind switch
+        {
+            LockoutKind.ClientIp => "client_ip",
+            LockoutKind.User => "user",
+            _ => "admin_api_key",
+        };
+        metrics.LockedOut();
+        audit.LockedOut(route, user, clientIp, what);
+        Log.LockedOut(logger, what, route, clientIp, (int)imposed.TotalSeconds);
+    }
+}

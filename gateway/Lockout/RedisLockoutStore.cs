@@ -1,0 +1,62 @@
+using LatchGateway.Admin;
+using LatchGateway.Store;
+using LatchGateway.Store.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LatchGateway.Lockout;
+
+/// <summary>
+/// Lockouts shared by every replica: per subject a failure counter (expiring with its window) and a lock key
+/// (expiring with the lockout), both under one hash tag so the counting script stays in one slot.
+/// </summary>
+internal sealed class RedisLockoutStore(RedisConnection connection, IOptions<LatchStoreOptions> options) : ILockoutStore
+{
+    /// <summary>
+    /// KEYS[1] failure counter, KEYS[2] lock. ARGV[1] window ms, ARGV[2] max failures, ARGV[3] lockout ms.
+    /// Returns the lockout in ms when this failure imposed it, else 0.
+    /// </summary>
+    private const string CountFailure = """
+        if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+        local failures = redis.call('INCR', KEYS[1])
+        if failures == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        if failures < tonumber(ARGV[2]) then return 0 end
+        redis.call('DEL', KEYS[1])
+        redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+        return tonumber(ARGV[3])
+        """;
+
+    private readonly string _prefix = options.Value.KeyPrefix;
+
+    public async ValueTask<TimeSpan> GetRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken)
+    {
+        var remaining = await RunAsync(db => db.KeyTimeToLiveAsync(LockKey(subject))).ConfigureAwait(false);
+        return remaining is { } ttl && ttl > TimeSpan.Zero ? ttl : TimeSpan.Zero;
+    }
+
+    public async ValueTask<TimeSpan> RecordFailureAsync(LockoutSubject subject, LatchLockoutOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var imposed = await RunAsync(db => db.ScriptEvaluateAsync(
+            CountFailure,
+            [FailureKey(subject), LockKey(subject)],
+            [(long)options.Window.TotalMilliseconds, options.MaxFailures, (long)options.Duration.TotalMilliseconds])).ConfigureAwait(false);
+        return TimeSpan.FromMilliseconds((long)imposed);
+    }
+
+    private RedisKey FailureKey(LockoutSubject subject) => $"{_prefix}:failures:{{{subject.Key}}}";
+
+    private RedisKey LockKey(LockoutSubject subject) => $"{_prefix}:lockout:{{{subject.Key}}}";
+
+    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
+    {
+        try
+        {
+            return await operation(await connection.GetDatabaseAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw new LatchStoreUnavailableException("Redis could not complete the lockout operation.", exception);
+        }
+    }
+}
