@@ -97,11 +97,11 @@ public static class LatchGatewayServiceCollectionExtensions
             {
                 // Listening to ASP.NET Core gives every request an activity, hence a W3C trace id for the audit trail.
                 // The gateway's own activities cost an allocation per validation: created only when exported.
-                tracing.AddSource("Microsoft.AspNetCore", "System.Net.Http")
+                tracing.AddSource("Microsoft.AspNetCore")
                     .SetSampler(otlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler());
                 if (otlp)
                 {
-                    tracing.AddSource(LatchTracing.SourceName);
+                    tracing.AddSource(LatchTracing.SourceName, "System.Net.Http");
                 }
             });
         if (otlp)
