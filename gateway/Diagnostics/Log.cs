@@ -11,7 +11,8 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Debug, "Latch code {CodeId} accepted on route {Route}.")]
     public static partial void PresentationAccepted(ILogger logger, string route, string codeId);
 
-    [LoggerMessage(3, LogLevel.Information, "Latch presentation refused on route {Route}: {Outcome} (code {CodeId}, client {ClientIp}).")]
+    // Debug: every refusal is in the audit trail already; at Information a guessing client would flood the log.
+    [LoggerMessage(3, LogLevel.Debug, "Latch presentation refused on route {Route}: {Outcome} (code {CodeId}, client {ClientIp}).")]
     public static partial void PresentationRefused(ILogger logger, string route, string outcome, string? codeId, IPAddress? clientIp);
 
     [LoggerMessage(4, LogLevel.Warning, "Latch code store unavailable while validating a presentation on route {Route}; refusing (fail closed).")]

@@ -50,7 +50,9 @@ public static class GatewayHost
             app.UseForwardedHeaders();
         }
 
-        app.UseAuthentication();
+        // Only a request with credentials can authenticate a user (JWT bearer); the admin API authenticates its
+        // X-Api-Key through its authorization policies. Skipping the rest keeps the proxy path free of that work.
+        app.UseWhen(static context => context.Request.Headers.Authorization.Count > 0, static branch => branch.UseAuthentication());
         app.UseAuthorization();
 
         var admin = new ListenerMetadata(Listeners.Admin);

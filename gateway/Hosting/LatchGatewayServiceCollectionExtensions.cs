@@ -93,9 +93,17 @@ public static class LatchGatewayServiceCollectionExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(LatchMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
                 .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(LatchTracing.SourceName, "Microsoft.AspNetCore", "System.Net.Http")
-                .SetSampler(otlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler()));
+            .WithTracing(tracing =>
+            {
+                // Listening to ASP.NET Core gives every request an activity, hence a W3C trace id for the audit trail.
+                // The gateway's own activities cost an allocation per validation: created only when exported.
+                tracing.AddSource("Microsoft.AspNetCore")
+                    .SetSampler(otlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler());
+                if (otlp)
+                {
+                    tracing.AddSource(LatchTracing.SourceName, "System.Net.Http");
+                }
+            });
         if (otlp)
         {
             telemetry.UseOtlpExporter();

@@ -40,10 +40,11 @@ internal sealed class LatchTransform(
         try
         {
             // A locked-out client's code is not even looked at, so a valid one is not consumed.
-            lockedOutFor = await lockout.GetRemainingAsync(clientIp, user, context.CancellationToken);
+            lockedOutFor = await lockout.GetRemainingAsync(clientIp, user, context.CancellationToken).ConfigureAwait(false);
             decision = lockedOutFor > TimeSpan.Zero
                 ? new LatchDecision(LatchOutcome.LockedOut, null)
-                : await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken);
+                : await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
+                    .ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {

@@ -163,8 +163,15 @@ public sealed class AuditTrailDropTests : IDisposable
         await writer.StartAsync(CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
 
-        // The writer is busy with the first batch while five more events queue up behind it; then the host stops.
-        await sink.Entered.Task.WaitAsync(timeout.Token);
+        // The writer lets a batch gather for AuditWriter.BatchWindow (on the fake clock), then is busy with the first
+        // batch while five more events queue up behind it; then the host stops.
+        while (!sink.Entered.Task.IsCompleted)
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            _time.Advance(AuditWriter.BatchWindow);
+            await Task.Delay(10);
+        }
+
         for (var i = 0; i < 5; i++)
         {
             trail.Presentation("exports", new LatchDecision(LatchOutcome.Missing, null), null, IPAddress.Loopback);
