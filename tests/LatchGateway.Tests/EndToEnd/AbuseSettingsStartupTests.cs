@@ -82,33 +82,6 @@ public sealed class AbuseSettingsStartupTests(ITestOutputHelper output)
         Assert.Contains("Latch:Lockout:MaxFailures", text, StringComparison.Ordinal);
     }
 
-    /// <summary>Starts a gateway that must fail; returns every message of the exception and its inner exceptions.</summary>
-    private async Task<string> StartFailureAsync(IReadOnlyDictionary<string, string?> settings)
-    {
-        await using var backend = await TestBackend.StartAsync();
-        GatewayInstance? started = null;
-        var exception = await Record.ExceptionAsync(async () => started = await GatewayInstance.StartAsync(backend, settings));
-        if (started is not null)
-        {
-            await started.DisposeAsync();
-        }
-
-        Assert.True(exception is not null, "the gateway started with " + string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")));
-        var messages = string.Join("\n", Flatten(exception));
-        output.WriteLine(messages);
-        return messages;
-    }
-
-    private static IEnumerable<string> Flatten(Exception exception)
-    {
-        yield return $"{exception.GetType().Name}: {exception.Message}";
-        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : (IEnumerable<Exception>)(exception.InnerException is { } one ? [one] : []);
-        foreach (var child in inner)
-        {
-            foreach (var message in Flatten(child))
-            {
-                yield return message;
-            }
-        }
-    }
+    private Task<string> StartFailureAsync(IReadOnlyDictionary<string, string?> settings) =>
+        StartupFailure.MessagesAsync(settings, output);
 }
