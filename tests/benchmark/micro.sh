@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
 
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown) # what is measured: HEAD when the run starts
 filter=${1:-*}
 shift || true
 artifacts=$(mktemp -d /tmp/latch-bdn.XXXXXX)
@@ -19,7 +20,7 @@ mkdir -p "$(dirname "$out")"
 {
   echo "# LatchGateway microbenchmarks — latest run"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "$(date -u "+%Y-%m-%d %H:%M UTC"), commit $commit."
   echo "\`dotnet run -c Release --project tests/LatchGateway.Benchmarks -- --filter '$filter' --job short\`"
   echo "(\`bash tests/benchmark/micro.sh\`). \"Allocated\" is managed memory allocated per operation."
   for report in "$artifacts"/results/*-report-github.md; do
