@@ -21,8 +21,7 @@ namespace LatchGateway.Benchmarks;
 /// from 127.0.0.1; every latched operation must be accepted. The started host's audit writer would take each
 /// audit event off the queue: here the benchmark does (one TryRead per operation), so the queue never fills.
 /// As in the host, where ASP.NET Core starts an activity for every request (the gateway's tracer listens to
-/// <c>Microsoft.AspNetCore</c>), the operations run under a request activity; without one, the
-/// <c>latch.validate</c> activity would be a root, which OpenTelemetry creates even unsampled (about 500 bytes).
+/// <c>Microsoft.AspNetCore</c>, so that audit events carry a trace id), the operations run under a request activity.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]

@@ -159,8 +159,9 @@ if [ "$PIN" = 1 ] && ((CPUS < 2)); then
 fi
 if [ "$PIN" = 1 ]; then
   load_count=$((THREADS < CPUS / 2 ? THREADS : CPUS / 2))
-  LOAD_CPUS=${LOAD_CPUS:-$((CPUS - load_count))-$((CPUS - 1))}
-  SERVER_CPUS=${SERVER_CPUS:-0-$((CPUS - load_count - 1))}
+  cpu_range() { if (($1 == $2)); then echo "$1"; else echo "$1-$2"; fi; }
+  LOAD_CPUS=${LOAD_CPUS:-$(cpu_range $((CPUS - load_count)) $((CPUS - 1)))}
+  SERVER_CPUS=${SERVER_CPUS:-$(cpu_range 0 $((CPUS - load_count - 1)))}
   SERVER_PIN=(taskset -c "$SERVER_CPUS")
   LOAD_PIN=(taskset -c "$LOAD_CPUS")
 fi
@@ -689,7 +690,9 @@ NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')
 REDIS_VERSION=$("$REDIS_SERVER" --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
 DOTNET_VERSION=$(dotnet --version)
 PINNING="none"
+PINNED=""
 [ "$PIN" != 1 ] || PINNING="wrk on CPU $LOAD_CPUS, servers on CPU $SERVER_CPUS (taskset)"
+[ "$PIN" != 1 ] || PINNED=", servers on CPU $SERVER_CPUS, wrk on CPU $LOAD_CPUS"
 
 mkdir -p "$RESULTS" "$ROOT/docs"
 cp "$RUNS" "$RESULTS/latest-runs.csv"
@@ -780,7 +783,7 @@ for t in a b c d e; do
   esac
   printf '"%s" %s %s\n' "$label" "${RPS[$t]}" "${P99[$t]}"
 done >"$PLOT_DATA"
-gnuplot -e "datafile='$PLOT_DATA'; outfile='$ROOT/docs/benchmarks.png'; subtitle='$CPUS CPUs, wrk -t$THREADS -c$CONNECTIONS, median of $ROUNDS x ${DURATION}s, commit $COMMIT'" \
+gnuplot -e "datafile='$PLOT_DATA'; outfile='$ROOT/docs/benchmarks.png'; subtitle='$CPUS CPUs$PINNED, wrk -t$THREADS -c$CONNECTIONS, median of $ROUNDS x ${DURATION}s, commit $COMMIT'" \
   "$BENCH_DIR/plot.gnuplot" 2>"$WORK/logs/gnuplot.log" || { cat "$WORK/logs/gnuplot.log" >&2; CHECKS+=("gnuplot failed"); }
 
 cat "$RESULTS/latest.md"
