@@ -14,7 +14,8 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
 
     public ValueTask<TimeSpan> GetRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken)
     {
-        if (_entries.IsEmpty || !_entries.TryGetValue(subject, out var entry))
+        // TryGetValue takes no lock; IsEmpty would take every lock of the dictionary on each presentation.
+        if (!_entries.TryGetValue(subject, out var entry))
         {
             return ValueTask.FromResult(TimeSpan.Zero);
         }
