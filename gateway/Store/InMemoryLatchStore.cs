@@ -4,13 +4,14 @@ using LatchGateway.Codes;
 namespace LatchGateway.Store;
 
 /// <summary>
-/// The embedded store: one process, no persistence. Consumption is a compare-and-swap on the entry's state;
-/// <see cref="Sweep"/> drops codes once they expire, consumed and revoked ones included.
+/// The embedded store: one process, no persistence. Each code is one object, its record, indexed by digest and by
+/// id; consumption is a compare-and-swap on the record's state. <see cref="Sweep"/> drops codes once they expire,
+/// consumed and revoked ones included.
 /// </summary>
 internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStore
 {
-    private readonly ConcurrentDictionary<CodeDigest, Entry> _byDigest = new();
-    private readonly ConcurrentDictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<CodeDigest, LatchCodeRecord> _byDigest = new();
+    private readonly ConcurrentDictionary<string, LatchCodeRecord> _byId = new(StringComparer.Ordinal);
 
     /// <summary>Codes held, live or not, until the next sweep.</summary>
     public int Count => _byId.Count;
@@ -18,15 +19,14 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
     public ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var entry = new Entry(record);
-        if (!_byDigest.TryAdd(record.Digest, entry))
+        if (!_byDigest.TryAdd(record.Digest, record))
         {
             return ValueTask.FromResult(false);
         }
 
-        if (!_byId.TryAdd(record.Id, entry))
+        if (!_byId.TryAdd(record.Id, record))
         {
-            _byDigest.TryRemove(new KeyValuePair<CodeDigest, Entry>(record.Digest, entry));
+            _byDigest.TryRemove(new KeyValuePair<CodeDigest, LatchCodeRecord>(record.Digest, record));
             return ValueTask.FromResult(false);
         }
 
@@ -35,27 +35,26 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
 
     public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken)
     {
-        if (!_byDigest.TryGetValue(digest, out var entry))
+        if (!_byDigest.TryGetValue(digest, out var record))
         {
             return ValueTask.FromResult(ConsumeResult.NotFound);
         }
 
-        var prior = entry.TryLeaveLive(CodeState.Consumed);
-        return ValueTask.FromResult(new ConsumeResult(entry.Record, prior));
+        var prior = record.TryLeaveLive(CodeState.Consumed);
+        return ValueTask.FromResult(new ConsumeResult(record, prior));
     }
 
     public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(
-            _byId.TryGetValue(id, out var entry) && IsLive(entry, timeProvider.GetUtcNow()) ? entry.Record : null);
+            _byId.TryGetValue(id, out var record) && IsLive(record, timeProvider.GetUtcNow()) ? record : null);
 
     public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var live = new List<LatchCodeRecord>();
-        foreach (var (_, entry) in _byId)
+        foreach (var (_, record) in _byId)
         {
-            var record = entry.Record;
-            if (IsLive(entry, now)
+            if (IsLive(record, now)
                 && (route is null || string.Equals(record.Route, route, StringComparison.Ordinal))
                 && (user is null || string.Equals(record.User, user, StringComparison.Ordinal)))
             {
@@ -69,13 +68,13 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
 
     public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken)
     {
-        if (!_byId.TryGetValue(id, out var entry) || entry.Record.IsExpiredAt(timeProvider.GetUtcNow()))
+        if (!_byId.TryGetValue(id, out var record) || record.IsExpiredAt(timeProvider.GetUtcNow()))
         {
             return ValueTask.FromResult<LatchCodeRecord?>(null);
         }
 
-        var revoked = entry.TryLeaveLive(CodeState.Revoked) == CodeState.Live;
-        return ValueTask.FromResult(revoked ? entry.Record : null);
+        var revoked = record.TryLeaveLive(CodeState.Revoked) == CodeState.Live;
+        return ValueTask.FromResult(revoked ? record : null);
     }
 
     public ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
@@ -85,12 +84,12 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
     {
         var now = timeProvider.GetUtcNow();
         var removed = 0;
-        foreach (var (id, entry) in _byId)
+        foreach (var (id, record) in _byId)
         {
-            if (entry.Record.IsExpiredAt(now))
+            if (record.IsExpiredAt(now))
             {
-                _byDigest.TryRemove(new KeyValuePair<CodeDigest, Entry>(entry.Record.Digest, entry));
-                if (_byId.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+                _byDigest.TryRemove(new KeyValuePair<CodeDigest, LatchCodeRecord>(record.Digest, record));
+                if (_byId.TryRemove(new KeyValuePair<string, LatchCodeRecord>(id, record)))
                 {
                     removed++;
                 }
@@ -100,19 +99,6 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
         return removed;
     }
 
-    private static bool IsLive(Entry entry, DateTimeOffset now) =>
-        entry.State == CodeState.Live && !entry.Record.IsExpiredAt(now);
-
-    private sealed class Entry(LatchCodeRecord record)
-    {
-        private int _state;
-
-        public LatchCodeRecord Record { get; } = record;
-
-        public CodeState State => (CodeState)Volatile.Read(ref _state);
-
-        /// <summary>Moves a live entry to <paramref name="next"/>; returns the state it was in before.</summary>
-        public CodeState TryLeaveLive(CodeState next) =>
-            (CodeState)Interlocked.CompareExchange(ref _state, (int)next, (int)CodeState.Live);
-    }
+    private static bool IsLive(LatchCodeRecord record, DateTimeOffset now) =>
+        record.State == CodeState.Live && !record.IsExpiredAt(now);
 }
