@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Codes;
 
-/// <summary>Computes the keyed digest under which a code is stored.</summary>
-internal sealed class CodeHasher
+/// <summary>
+/// Computes the keyed digest under which a code is stored. Each thread keeps its own keyed HMAC, so a digest costs
+/// the hash alone, not the key schedule, and allocates nothing.
+/// </summary>
+internal sealed class CodeHasher : IDisposable
 {
-    private readonly byte[] _key;
+    private readonly ThreadLocal<IncrementalHash> _hmac;
 
     public CodeHasher(IOptions<LatchCodeOptions> options)
         : this(LatchCodeOptions.ResolveHashKey(options.Value.HashKey))
@@ -17,7 +20,10 @@ internal sealed class CodeHasher
     public CodeHasher(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        _key = key;
+        var copy = key.ToArray();
+        _hmac = new ThreadLocal<IncrementalHash>(
+            () => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, copy),
+            trackAllValues: true);
     }
 
     /// <summary>Digest of a normalised code (see <see cref="CrockfordBase32.Normalize"/>).</summary>
@@ -26,7 +32,19 @@ internal sealed class CodeHasher
         Span<byte> ascii = stackalloc byte[CrockfordBase32.MaxCodeLength];
         var length = Encoding.ASCII.GetBytes(normalizedCode, ascii);
         Span<byte> digest = stackalloc byte[CodeDigest.Size];
-        HMACSHA256.HashData(_key, ascii[..length], digest);
+        var hmac = _hmac.Value!;
+        hmac.AppendData(ascii[..length]);
+        hmac.GetHashAndReset(digest);
         return new CodeDigest(digest);
+    }
+
+    public void Dispose()
+    {
+        foreach (var hmac in _hmac.Values)
+        {
+            hmac.Dispose();
+        }
+
+        _hmac.Dispose();
     }
 }
