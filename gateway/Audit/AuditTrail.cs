@@ -13,30 +13,30 @@ namespace LatchGateway.Audit;
 /// Records audit events without slowing the request: each event goes into a bounded in-memory queue that
 /// <see cref="AuditWriter"/> drains into the sink. When the queue is full the event is dropped, counted in
 /// <c>latch.audit.dropped</c> and reported in the log — never silently. Reads go straight to the sink.
+/// The queue is a single-reader channel bounded by an atomic count of the events in it: the writer takes events
+/// without a lock, so requests recording events never contend with it (a bounded channel locks on both sides).
 /// </summary>
 internal sealed class AuditTrail : ILatchAuditTrail
 {
     private readonly Channel<AuditEntry> _queue;
+    private readonly int _capacity;
     private readonly IAuditSink _sink;
     private readonly LatchMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private long _unreportedDrops;
+    private int _pending;
 
     public AuditTrail(IOptions<LatchAuditOptions> options, IAuditSink sink, LatchMetrics metrics, TimeProvider timeProvider)
     {
-        _queue = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(options.Value.QueueCapacity)
-        {
-            // Wait, not DropWrite: with DropWrite TryWrite reports success for a dropped item, hiding the drop.
-            // TryWrite never waits; a full queue makes it return false, and the drop is counted.
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
+        _queue = Channel.CreateUnbounded<AuditEntry>(new UnboundedChannelOptions { SingleReader = true });
+        _capacity = options.Value.QueueCapacity;
         _sink = sink;
         _metrics = metrics;
         _timeProvider = timeProvider;
     }
 
-    internal ChannelReader<AuditEntry> Queue => _queue.Reader;
+    /// <summary>Events recorded and not yet taken by the writer.</summary>
+    internal int Pending => Volatile.Read(ref _pending);
 
     public void Presentation(string route, LatchDecision decision, string? user, IPAddress? clientIp) => Record(new AuditEntry(
         _timeProvider.GetUtcNow(),
@@ -61,11 +61,29 @@ internal sealed class AuditTrail : ILatchAuditTrail
 
     public void Record(in AuditEntry entry)
     {
-        if (!_queue.Writer.TryWrite(entry))
+        // A place is reserved before the event is queued, so the queue never holds more than its capacity.
+        if (Interlocked.Increment(ref _pending) > _capacity || !_queue.Writer.TryWrite(entry))
         {
+            Interlocked.Decrement(ref _pending);
             Dropped(1);
         }
     }
+
+    /// <summary>Takes the oldest queued event (for the writer, the only reader).</summary>
+    internal bool TryTake(out AuditEntry entry)
+    {
+        if (!_queue.Reader.TryRead(out entry))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        return true;
+    }
+
+    /// <summary>Waits until an event is queued; false once the trail is complete and drained.</summary>
+    internal ValueTask<bool> WaitToTakeAsync(CancellationToken cancellationToken) =>
+        _queue.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Counts events that will never reach the sink.</summary>
     public void Dropped(int count)

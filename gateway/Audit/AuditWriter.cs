@@ -25,13 +25,12 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<LatchAuditEvent>(MaxBatch);
-        var queue = trail.Queue;
 
         // Not stoppingToken: after StopAsync completes the queue, the loop still drains it, then ends.
-        while (await queue.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        while (await trail.WaitToTakeAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await GatherAsync(queue, stoppingToken).ConfigureAwait(false);
-            while (batch.Count < MaxBatch && queue.TryRead(out var entry))
+            await GatherAsync(stoppingToken).ConfigureAwait(false);
+            while (batch.Count < MaxBatch && trail.TryTake(out var entry))
             {
                 batch.Add(entry.ToEvent());
             }
@@ -50,9 +49,9 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
     /// Lets a batch gather for a moment after its first event, so a busy gateway writes (and fsyncs) a few large
     /// batches a second rather than one per request, and requests never wake the writer one by one.
     /// </summary>
-    private async Task GatherAsync(System.Threading.Channels.ChannelReader<AuditEntry> queue, CancellationToken stoppingToken)
+    private async Task GatherAsync(CancellationToken stoppingToken)
     {
-        if (queue.Count >= MaxBatch || stoppingToken.IsCancellationRequested)
+        if (trail.Pending >= MaxBatch || stoppingToken.IsCancellationRequested)
         {
             return;
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using LatchGateway.Audit;
 using LatchGateway.Transforms;
@@ -38,7 +37,7 @@ public class TransformBenchmarks
     private LatchTransform _transform = null!;
     private HttpTransformer _latchedTransformer = null!;
     private HttpTransformer _openTransformer = null!;
-    private ChannelReader<AuditEntry> _auditQueue = null!;
+    private AuditTrail _audit = null!;
     private DefaultHttpContext _http = null!;
 
     [GlobalSetup]
@@ -57,7 +56,7 @@ public class TransformBenchmarks
         var builder = services.GetRequiredService<ITransformBuilder>();
         _latchedTransformer = builder.Build(config.Routes.Single(r => r.RouteId == BenchGateway.LatchedRoute), cluster);
         _openTransformer = builder.Build(config.Routes.Single(r => r.RouteId == BenchGateway.OpenRoute), cluster);
-        _auditQueue = _gateway.Audit.Queue;
+        _audit = _gateway.Audit;
 
         _http = new DefaultHttpContext();
         _http.Connection.RemoteIpAddress = IPAddress.Loopback;
@@ -72,7 +71,7 @@ public class TransformBenchmarks
     public void Refill()
     {
         _gateway.Refill(_fresh);
-        while (_auditQueue.TryRead(out _))
+        while (_audit.TryTake(out _))
         {
         }
     }
@@ -101,7 +100,7 @@ public class TransformBenchmarks
             _http.Request.Headers[PresentedCode.HeaderName] = code;
             await _transform.ApplyAsync(context);
             accepted += proxyRequest.Headers.Remove(PresentedCode.IdHeaderName) ? 1 : 0;
-            _auditQueue.TryRead(out _);
+            _audit.TryTake(out _);
         }
 
         return Accepted(accepted);
@@ -141,7 +140,7 @@ public class TransformBenchmarks
             using var proxyRequest = new HttpRequestMessage();
             await _latchedTransformer.TransformRequestAsync(_http, proxyRequest, DestinationPrefix, CancellationToken.None);
             accepted += proxyRequest.Headers.Contains(PresentedCode.IdHeaderName) ? 1 : 0;
-            _auditQueue.TryRead(out _);
+            _audit.TryTake(out _);
         }
 
         return Accepted(accepted);

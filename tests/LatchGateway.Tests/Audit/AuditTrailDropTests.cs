@@ -58,7 +58,7 @@ public sealed class AuditTrailDropTests : IDisposable
             trail.Presentation("orders-admin", new LatchDecision(LatchOutcome.Invalid, null), null, IPAddress.Loopback);
         }
 
-        Assert.Equal(2, trail.Queue.Count);
+        Assert.Equal(2, trail.Pending);
         Assert.Equal(8, Interlocked.Read(ref _dropped));
         Assert.Equal(8, trail.TakeUnreportedDrops());
         Assert.Equal(0, trail.TakeUnreportedDrops());
@@ -78,7 +78,7 @@ public sealed class AuditTrailDropTests : IDisposable
         trail.Presentation("orders-admin", new LatchDecision(LatchOutcome.Accepted, record), null, IPAddress.Loopback);
         trail.Presentation("orders-admin", new LatchDecision(LatchOutcome.Missing, null), null, IPAddress.Loopback);
 
-        Assert.Equal(1, trail.Queue.Count);
+        Assert.Equal(1, trail.Pending);
         Assert.Equal(3, Interlocked.Read(ref _dropped));
     }
 

@@ -31,7 +31,7 @@ internal sealed class TestTelemetry : IDisposable
     public List<LatchGateway.Admin.Audit.LatchAuditEvent> Queued()
     {
         var events = new List<LatchGateway.Admin.Audit.LatchAuditEvent>();
-        while (Audit.Queue.TryRead(out var entry))
+        while (Audit.TryTake(out var entry))
         {
             events.Add(entry.ToEvent());
         }
