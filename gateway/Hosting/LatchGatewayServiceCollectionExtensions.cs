@@ -91,7 +91,7 @@ public static class LatchGatewayServiceCollectionExtensions
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
         var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter(LatchMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+                .AddMeter(LatchMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
                 .AddPrometheusExporter())
             .WithTracing(tracing =>
             {
