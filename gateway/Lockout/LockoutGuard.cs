@@ -22,19 +22,39 @@ internal sealed class LockoutGuard(
     /// <summary>How much longer this client (or user) is locked out of latched routes; zero when neither is.</summary>
     public async ValueTask<TimeSpan> GetRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
-        var remaining = TimeSpan.Zero;
-        if (clientIp is not null)
+        // Both lookups are sent before either is awaited: one round trip to Redis, not two.
+        var forClient = clientIp is null
+            ? ValueTask.FromResult(TimeSpan.Zero)
+            : store.GetRemainingAsync(LockoutSubject.ForClient(clientIp), cancellationToken);
+        var forUser = user is null
+            ? ValueTask.FromResult(TimeSpan.Zero)
+            : store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken);
+        TimeSpan clientRemaining;
+        try
         {
-            remaining = await store.GetRemainingAsync(LockoutSubject.ForClient(clientIp), cancellationToken).ConfigureAwait(false);
+            clientRemaining = await forClient.ConfigureAwait(false);
+        }
+        catch
+        {
+            await ObserveAsync(forUser).ConfigureAwait(false);
+            throw;
         }
 
-        if (user is not null)
-        {
-            var forUser = await store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken).ConfigureAwait(false);
-            remaining = forUser > remaining ? forUser : remaining;
-        }
+        var userRemaining = await forUser.ConfigureAwait(false);
+        return userRemaining > clientRemaining ? userRemaining : clientRemaining;
+    }
 
-        return remaining;
+    /// <summary>Awaits a lookup whose result no longer matters, so that its failure is not left unobserved.</summary>
+    private static async ValueTask ObserveAsync(ValueTask<TimeSpan> lookup)
+    {
+        try
+        {
+            await lookup.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The first lookup's failure is the one reported.
+        }
     }
 
     /// <summary>Counts a refused presentation against the client and the user.</summary>
