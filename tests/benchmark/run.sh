@@ -17,6 +17,8 @@
 #   ROUNDS=3 DURATION=10 (s per run) WARMUP=5 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
 #   RSS_CODES=300000 (codes issued for the RSS-per-code figure)
 #   PAUSE=3 (s of idle after each warm-up run, for the JIT's background recompilation to catch up)
+#   WARM_RUNS=12 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
+#     JIT_QUIET methods (the gateway's dotnet_jit_compiled_methods_total), at most WARM_RUNS runs
 #   PIN=1|0 (default 1: wrk on LOAD_CPUS, every server on SERVER_CPUS, with taskset; by default wrk gets the last
 #     min(THREADS, CPUS/2) CPUs and the servers the others, so the load generator never takes CPU from the server
 #     under test, however fast that one is; on 2 CPUs the steadier choice, see tests/benchmark/README.md)
@@ -33,11 +35,13 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 RSS_CODES=${RSS_CODES:-300000}
 PAUSE=${PAUSE:-3}
+WARM_RUNS=${WARM_RUNS:-12}
+JIT_QUIET=${JIT_QUIET:-25}
 PIN=${PIN:-1}
 KEEP_TMP=${KEEP_TMP:-0}
 GATEWAY_ENV=${GATEWAY_ENV:-}
 
-for setting in ROUNDS DURATION WARMUP THREADS CONNECTIONS RSS_CODES; do
+for setting in ROUNDS DURATION WARMUP THREADS CONNECTIONS RSS_CODES WARM_RUNS JIT_QUIET; do
   if ! [[ ${!setting} =~ ^[1-9][0-9]*$ ]]; then
     echo "$setting must be a positive integer (it is '${!setting}')." >&2
     exit 2
@@ -371,6 +375,11 @@ field() { # field NAME "k=v k=v…"
   echo 0
 }
 
+metric_sum() { # metric_sum ADMIN-PORT NAME [LABEL] : sum of the samples of NAME (whose labels contain LABEL)
+  { curl -fsS --max-time 10 "http://127.0.0.1:$1/metrics" 2>/dev/null || true; } |
+    awk -v name="$2" -v label="${3:-}" '(index($0, name "{") == 1 || index($0, name " ") == 1) && index($0, label) { s += $NF } END { printf "%d", s }'
+}
+
 # load NAME URL SECONDS THREADS CONNECTIONS [CODES-DIR] : one load run (plain without a codes folder, latched with
 # one); prints the RESULT fields.
 load() {
@@ -485,34 +494,45 @@ run_f() {
 # Warm-up (JIT, connection pools), code issuance and its rate
 # ---------------------------------------------------------------------------------------------------------------
 # .NET compiles hot methods again, optimised, on a background thread: under full load on one CPU that thread
-# hardly runs, so every warm-up run is followed by a pause (PAUSE seconds) for it to catch up.
+# hardly runs, and a fresh gateway stays at about half its speed for its first 30-50 s under load. So each gateway
+# path is warmed until its JIT has settled: runs of WARMUP seconds, each followed by a pause (PAUSE seconds) for
+# the background compilation to catch up, until a run and its pause compile fewer than JIT_QUIET methods (the
+# System.Runtime meter's dotnet_jit_compiled_methods_total on the gateway's /metrics), at most WARM_RUNS runs.
 pause() { sleep "$PAUSE"; }
-log "Warming up a, b, c (${WARMUP}s each; c at least 4 times, until two runs agree within 10 %, at most 8)..."
+jit_methods() { metric_sum "$1" dotnet_jit_compiled_methods_total; }
+# warm NAME ADMIN-PORT COMMAND… : repeats COMMAND (a load or issuance run) until the gateway's JIT has settled;
+# the output of the last run is in $WARM_LAST.
+warm() {
+  local name=$1 port=$2 attempt before after
+  shift 2
+  for ((attempt = 1; attempt <= WARM_RUNS; attempt++)); do
+    before=$(jit_methods "$port")
+    WARM_LAST=$("$@")
+    pause
+    after=$(jit_methods "$port")
+    log "  $name, warm-up run $attempt: $((after - before)) methods compiled"
+    ((after - before < JIT_QUIET)) && return 0
+  done
+  log "  $name: the JIT was still compiling after $WARM_RUNS warm-up runs"
+}
+log "Warming up a, b (${WARMUP}s each), then the gateways' unlatched path until their JIT settles..."
 load warm-a "$(url_of a)" "$WARMUP" "$THREADS" "$CONNECTIONS" >/dev/null
 load warm-b "$(url_of b)" "$WARMUP" "$THREADS" "$CONNECTIONS" >/dev/null
-load warm-open-r1 "http://127.0.0.1:$R1_PROXY_PORT/open/hello" "$WARMUP" "$THREADS" "$CONNECTIONS" >/dev/null
-load warm-open-r2 "http://127.0.0.1:$R2_PROXY_PORT/open/hello" "$WARMUP" "$THREADS" "$CONNECTIONS" >/dev/null
+warm "replica 1, unlatched" "$R1_ADMIN_PORT" load warm-open-r1 "http://127.0.0.1:$R1_PROXY_PORT/open/hello" "$WARMUP" "$THREADS" "$CONNECTIONS"
+warm "replica 2, unlatched" "$R2_ADMIN_PORT" load warm-open-r2 "http://127.0.0.1:$R2_PROXY_PORT/open/hello" "$WARMUP" "$THREADS" "$CONNECTIONS"
+warm "memory gateway, unlatched (c)" "$MEM_ADMIN_PORT" load warm-c "$(url_of c)" "$WARMUP" "$THREADS" "$CONNECTIONS"
+# The unlatched rate, warm, sizes the first code pools (a latched route is not faster).
+RATE_C=$(field rps "$(load warm-c-rate "$(url_of c)" "$WARMUP" "$THREADS" "$CONNECTIONS")")
+log "  unlatched gateway, warm: $RATE_C req/s"
 pause
-# The unlatched rate sizes the first code pools (a latched route is not faster), so it has to be the warm one.
-# A fresh gateway pinned to one CPU stays at less than half its speed for its first 15-20 s under load (then
-# climbs within a few seconds), so two slow runs in a row do not mean it is warm.
-RATE_C=0
-for ((attempt = 1; attempt <= 8; attempt++)); do
-  previous=$RATE_C
-  RATE_C=$(field rps "$(load "warm-c-$attempt" "$(url_of c)" "$WARMUP" "$THREADS" "$CONNECTIONS")")
-  log "  unlatched gateway, warm-up $attempt: $RATE_C req/s"
-  pause
-  ((attempt * WARMUP >= 20)) && awk -v a="$previous" -v b="$RATE_C" 'BEGIN { exit !(b < a * 1.1 && b > a * 0.9) }' && break
-done
-RATE_C=$(max "$RATE_C" "$previous")
 
 # Codes for the warm-up and the first round at up to the unlatched rate; before each round the pools are topped
 # up for the rate the latched runs actually reached.
 NEED_LATCHED=$(codes_for "$RATE_C" $((WARMUP + DURATION + 1)))
 
-log "Issuing codes on the memory store: warm-up ${WARMUP}s, then ~$NEED_LATCHED codes (at least ${DURATION}s, the measured rate)..."
-result=$(issue issue-memory-warm "$MEM_ADMIN_PORT" "$WARMUP" "$THREADS" "$CONNECTIONS" "$MEM_CODES")
-pause
+log "Issuing codes on the memory store: until the admin path is warm, then ~$NEED_LATCHED codes (at least ${DURATION}s, the measured rate)..."
+warm "memory gateway, issuance" "$MEM_ADMIN_PORT" issue issue-memory-warm "$MEM_ADMIN_PORT" "$WARMUP" "$THREADS" "$CONNECTIONS" "$MEM_CODES"
+result=$WARM_LAST
 check_issue "memory warm-up" "$result"
 seconds=$(awk -v n="$NEED_LATCHED" -v have="$(field created "$result")" -v r="$(rate_of "$result")" -v min="$DURATION" 'BEGIN { s = int((n - have) / r) + 1; print (s < min ? min : s) }')
 ISSUE_MEM=$(issue issue-memory "$MEM_ADMIN_PORT" "$seconds" "$THREADS" "$CONNECTIONS" "$MEM_CODES")
@@ -520,13 +540,13 @@ check_issue memory "$ISSUE_MEM"
 ISSUE_RATE_MEM=$(rate_of "$ISSUE_MEM")
 log "  memory store: $(field created "$ISSUE_MEM") codes at $ISSUE_RATE_MEM codes/s"
 
-log "Issuing codes on Redis: warm-up ${WARMUP}s per replica, then ~$NEED_LATCHED codes (at least ${DURATION}s)..."
-result=$(issue issue-redis-warm "$R1_ADMIN_PORT" "$WARMUP" "$THREADS" "$CONNECTIONS" "$REDIS_CODES")
+log "Issuing codes on Redis: until each replica's admin path is warm, then ~$NEED_LATCHED codes (at least ${DURATION}s)..."
+warm "replica 1, issuance" "$R1_ADMIN_PORT" issue issue-redis-warm "$R1_ADMIN_PORT" "$WARMUP" "$THREADS" "$CONNECTIONS" "$REDIS_CODES"
+result=$WARM_LAST
 check_issue "redis warm-up" "$result"
 ISSUE_RATE_REDIS_WARM=$(rate_of "$result")
-result2=$(issue issue-redis-2-warm "$R2_ADMIN_PORT" "$WARMUP" "$FT" "$FC" "$F2_CODES")
-pause
-check_issue "redis replica 2 warm-up" "$result2"
+warm "replica 2, issuance" "$R2_ADMIN_PORT" issue issue-redis-2-warm "$R2_ADMIN_PORT" "$WARMUP" "$FT" "$FC" "$F2_CODES"
+check_issue "redis replica 2 warm-up" "$WARM_LAST"
 redis_used() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
 REDIS_MEM_BEFORE=$(redis_used)
 seconds=$(awk -v n="$NEED_LATCHED" -v have="$(field created "$result")" -v r="$ISSUE_RATE_REDIS_WARM" -v min="$DURATION" 'BEGIN { s = int((n - have) / r) + 1; print (s < min ? min : s) }')
@@ -552,11 +572,14 @@ check_issue "redis replica 2 (f)" "$ISSUE_F2"
 ISSUE_RATE_REDIS_2=$(awk -v a="$(rate_of "$ISSUE_F1")" -v b="$(rate_of "$ISSUE_F2")" 'BEGIN { printf "%.1f", a + b }')
 log "  two replicas: $ISSUE_RATE_REDIS_2 codes/s"
 
-log "Warming up d, e, f (${WARMUP}s each)..."
-load warm-d "$(url_of d)" "$WARMUP" "$THREADS" "$CONNECTIONS" "$MEM_CODES" >/dev/null
-pause
-load warm-e "$(url_of e)" "$WARMUP" "$THREADS" "$CONNECTIONS" "$REDIS_CODES" >/dev/null
-pause
+# warm_latched NAME ADMIN-PORT CODES-DIR ISSUE-RATE URL : one latched warm-up run, its pool topped up first.
+warm_latched() {
+  ensure_codes "$1" "$2" "$3" "$THREADS" "$CONNECTIONS" "$(codes_for "$RATE_C" "$WARMUP")" "$4" >&2
+  load "warm-$1" "$5" "$WARMUP" "$THREADS" "$CONNECTIONS" "$3"
+}
+log "Warming up d, e until their JIT settles, then f (${WARMUP}s)..."
+warm "memory gateway, latched (d)" "$MEM_ADMIN_PORT" warm_latched memory "$MEM_ADMIN_PORT" "$MEM_CODES" "$ISSUE_RATE_MEM" "$(url_of d)"
+warm "replica 1, latched (e)" "$R1_ADMIN_PORT" warm_latched redis "$R1_ADMIN_PORT" "$REDIS_CODES" "$ISSUE_RATE_REDIS" "$(url_of e)"
 run_f warm-f "$WARMUP" >/dev/null
 pause
 # Code pools are topped up before each round for the fastest rate a latched target has reached in a round so far,
@@ -609,10 +632,6 @@ STEAL=$(awk -v t=$((CPU_TOTAL_END - CPU_TOTAL_START)) -v s=$((CPU_STEAL_END - CP
 # ---------------------------------------------------------------------------------------------------------------
 # What the gateways counted (validations by outcome, audit drops), then RSS per live code on a fresh gateway
 # ---------------------------------------------------------------------------------------------------------------
-metric_sum() { # metric_sum ADMIN-PORT NAME [LABEL] : sum of the samples of NAME (whose labels contain LABEL)
-  { curl -fsS --max-time 10 "http://127.0.0.1:$1/metrics" 2>/dev/null || true; } |
-    awk -v name="$2" -v label="${3:-}" '(index($0, name "{") == 1 || index($0, name " ") == 1) && index($0, label) { s += $NF } END { printf "%d", s }'
-}
 MEM_ACCEPTED=$(metric_sum "$MEM_ADMIN_PORT" latch_validations_total 'outcome="accepted"')
 MEM_REFUSED=$(($(metric_sum "$MEM_ADMIN_PORT" latch_validations_total) - MEM_ACCEPTED - $(metric_sum "$MEM_ADMIN_PORT" latch_validations_total 'outcome="missing"')))
 REDIS_ACCEPTED=$(($(metric_sum "$R1_ADMIN_PORT" latch_validations_total 'outcome="accepted"') + $(metric_sum "$R2_ADMIN_PORT" latch_validations_total 'outcome="accepted"')))
@@ -632,8 +651,8 @@ RSS_PID=$LAST_PID
 wait_until gw-rss "$RSS_PID" 60 http_ok "http://127.0.0.1:$RSS_ADMIN_PORT/readyz"
 vmrss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # Warm the admin path first, so that JIT and first-use allocations are not counted as codes.
-result=$(issue rss-warm "$RSS_ADMIN_PORT" 2 "$THREADS" "$CONNECTIONS" "$WORK/codes/rss-warm")
-sleep 2
+warm "RSS gateway, issuance" "$RSS_ADMIN_PORT" issue rss-warm "$RSS_ADMIN_PORT" 2 "$THREADS" "$CONNECTIONS" "$WORK/codes/rss-warm"
+result=$WARM_LAST
 RSS_BEFORE_KB=$(vmrss_kb "$RSS_PID")
 # Issue in runs of at most 10 s until about RSS_CODES codes are live (90 s at most).
 RSS_N=0
@@ -735,7 +754,7 @@ cp "$RUNS" "$RESULTS/latest-runs.csv"
   echo "# LatchGateway benchmark — latest run"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT$DIRTY. $CPUS CPUs ($CPU_MODEL), .NET SDK $DOTNET_VERSION, nginx $NGINX_VERSION, Redis $REDIS_VERSION, wrk $WRK_VERSION."
-  echo "Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` per run on loopback, the same script for every target; $ROUNDS rounds (a b c d e f, …), ${WARMUP}s warm-up per target; pinning: $PINNING."
+  echo "Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` per run on loopback, the same script for every target; $ROUNDS rounds (a b c d e f, …), each gateway path warmed in ${WARMUP}s runs until its JIT settled (fewer than $JIT_QUIET methods compiled in a run); pinning: $PINNING."
   echo "Load average (1/5/15 min) before the run: $LOADAVG_START (anything else running on the machine makes figures noisier); CPU steal during the rounds: $STEAL %."
   echo "Figures are medians over rounds; ratios and added latencies are medians of per-round values. Reproduce: \`bash tests/benchmark/run.sh\`."
   echo
@@ -764,7 +783,7 @@ cp "$RUNS" "$RESULTS/latest-runs.csv"
   echo "| Redis memory per issued code (its audit event included) | $REDIS_BYTES_PER_CODE bytes | | |"
   echo "| audit events dropped (latch_audit_dropped_total), memory / Redis gateways | $AUDIT_DROPPED_MEM / $AUDIT_DROPPED_REDIS | 0 | $( ((AUDIT_DROPPED == 0)) && echo yes || echo '**no**') |"
   echo
-  echo "RSS: VmRSS of a fresh memory-store gateway, not pinned (admin path warmed with a 2 s issuance first), $RSS_BEFORE_KB kB before and $RSS_AFTER_KB kB 2 s after issuing $RSS_N codes (TTL 30 min), at $(fmt "$RSS_ISSUE_RATE" 0) codes/s."
+  echo "RSS: VmRSS of a fresh memory-store gateway, not pinned (admin path warmed by issuing until its JIT settled), $RSS_BEFORE_KB kB before and $RSS_AFTER_KB kB 2 s after issuing $RSS_N codes (TTL 30 min), at $(fmt "$RSS_ISSUE_RATE" 0) codes/s."
   echo "Gateways counted $MEM_ACCEPTED accepted presentations (memory) and $REDIS_ACCEPTED (Redis), warm-ups included, and refused $MEM_REFUSED and $REDIS_REFUSED presentations that carried a code."
   [ -z "$GATEWAY_ENV" ] || echo "Gateways ran with the extra environment \`$GATEWAY_ENV\`."
   echo "Every run: \`tests/benchmark/results/latest-runs.csv\`."
