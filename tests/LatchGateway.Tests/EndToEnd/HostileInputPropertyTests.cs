@@ -60,7 +60,10 @@ public sealed class HostileInputPropertyTests(MemoryGatewayFixture fixture) : IC
     public async Task Random_codes_in_the_query_never_cause_a_5xx_an_echo_or_a_leak()
     {
         using var proxy = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { BaseAddress = Gateway.ProxyAddress };
-        var gen = Gen.Select(Text, Text, Gen.Int[0, 3], (code, other, layout) => (Code: code, Other: other, Layout: layout));
+        // In layouts 1 and 2 the other parameter is the client's own and is forwarded: it must not hold the code's
+        // text, or the check that the code never reaches the backend would see it there.
+        var gen = Gen.Select(Text, Text, Gen.Int[0, 3], (code, other, layout) => (Code: code, Other: other, Layout: layout))
+            .Where(s => s.Layout is 0 or 3 || s.Code.Trim().Length < 8 || !s.Other.Contains(s.Code.Trim(), StringComparison.Ordinal));
 
         await gen.SampleAsync(
             async sample =>
