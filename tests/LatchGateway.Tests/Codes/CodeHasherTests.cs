@@ -35,6 +35,32 @@ public sealed class CodeHasherTests
     }
 
     [Fact]
+    public async Task Digests_computed_on_many_threads_at_once_are_the_ones_computed_alone()
+    {
+        using var hasher = new CodeHasher(KeyA);
+        var codes = Enumerable.Range(0, 64).Select(i => $"ABCDE{i:D5}").ToArray();
+        var expected = codes.Select(code => HMACSHA256.HashData(KeyA, Encoding.ASCII.GetBytes(code))).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            var mismatches = 0;
+            var digest = new byte[32];
+            for (var round = 0; round < 200; round++)
+            {
+                for (var i = 0; i < codes.Length; i++)
+                {
+                    hasher.Compute(codes[i]).CopyTo(digest);
+                    mismatches += digest.SequenceEqual(expected[i]) ? 0 : 1;
+                }
+            }
+
+            return mismatches;
+        })));
+
+        Assert.All(results, mismatches => Assert.Equal(0, mismatches));
+    }
+
+    [Fact]
     public void Digest_is_HMAC_SHA256_of_the_ASCII_code_under_the_key()
     {
         var expected = HMACSHA256.HashData(KeyA, Encoding.ASCII.GetBytes("ABCDE12345"));
