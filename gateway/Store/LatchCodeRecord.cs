@@ -15,6 +15,11 @@ internal sealed record LatchCodeRecord(
     string IssuedBy,
     string? Reason)
 {
+    // Times are kept as UTC ticks, 8 bytes each rather than a DateTimeOffset's 16: the embedded store holds one
+    // record per live code.
+    private readonly long _issuedAtUtcTicks = IssuedAt.UtcTicks;
+    private readonly long _expiresAtUtcTicks = ExpiresAt.UtcTicks;
+
     // The embedded store keeps each record itself as its entry, one object per live code, and this is the code's
     // state there; records of other stores stay Live here (those stores keep state in their own data).
     private int _state;
@@ -22,7 +27,19 @@ internal sealed record LatchCodeRecord(
     /// <summary>The code's state in the embedded store.</summary>
     internal CodeState State => (CodeState)Volatile.Read(ref _state);
 
-    public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
+    public DateTimeOffset IssuedAt
+    {
+        get => new(_issuedAtUtcTicks, TimeSpan.Zero);
+        init => _issuedAtUtcTicks = value.UtcTicks;
+    }
+
+    public DateTimeOffset ExpiresAt
+    {
+        get => new(_expiresAtUtcTicks, TimeSpan.Zero);
+        init => _expiresAtUtcTicks = value.UtcTicks;
+    }
+
+    public bool IsExpiredAt(DateTimeOffset now) => now.UtcTicks >= _expiresAtUtcTicks;
 
     /// <summary>Moves a live code to <paramref name="next"/> atomically; returns the state it was in before.</summary>
     internal CodeState TryLeaveLive(CodeState next) =>
