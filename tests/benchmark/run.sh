@@ -12,7 +12,7 @@
 # ratios are medians of per-round ratios. Codes are issued beforehand through the admin API (by wrk, which
 # measures the issuance rate too), and the gateway's RSS per live code is measured on a fresh gateway.
 #
-# Usage: bash tests/benchmark/run.sh          (8 to 10 minutes with the defaults)
+# Usage: bash tests/benchmark/run.sh          (about 15 minutes with the defaults)
 # Settings (environment):
 #   ROUNDS=3 DURATION=10 (s per run) WARMUP=5 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
 #   RSS_CODES=300000 (codes issued for the RSS-per-code figure)
@@ -310,6 +310,9 @@ wait_until redis "$REDIS_PID" 10 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
 # ---------------------------------------------------------------------------------------------------------------
 # Gateways: published DLL, Production, Warning logs, everything as --Key=Value.
 # ---------------------------------------------------------------------------------------------------------------
+# The runtime settings the image sets (deploy/Dockerfile), so that the gateways run as shipped.
+IMAGE_ENV=$(sed -n 's/^[[:space:]]*\(DOTNET_GC[A-Za-z0-9]*=[0-9A-Za-z]*\).*/\1/p' "$ROOT/deploy/Dockerfile" | tr '\n' ' ')
+[ -n "$IMAGE_ENV" ] || die "deploy/Dockerfile sets no DOTNET_GC* setting: the benchmark would not run the gateway as shipped"
 # start_gateway NAME PROXY-PORT ADMIN-PORT memory|redis [unpinned] ; sets LAST_PID
 start_gateway() {
   local name=$1 proxy=$2 admin=$3 store=$4 pin=("${SERVER_PIN[@]}")
@@ -346,7 +349,7 @@ start_gateway() {
   fi
   # A clean environment: no Development, no OTEL_* exporter, no Latch__* from the caller's shell.
   start "$name" "${pin[@]}" env -i PATH="$PATH" HOME="${HOME:-/tmp}" ${DOTNET_ROOT:+DOTNET_ROOT="$DOTNET_ROOT"} \
-    DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 $GATEWAY_ENV \
+    DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 $IMAGE_ENV $GATEWAY_ENV \
     dotnet "$PUBLISH/LatchGateway.dll" --contentRoot="$PUBLISH" "${args[@]}"
 }
 
@@ -785,7 +788,7 @@ cp "$RUNS" "$RESULTS/latest-runs.csv"
   echo
   echo "RSS: VmRSS of a fresh memory-store gateway, not pinned (admin path warmed by issuing until its JIT settled), $RSS_BEFORE_KB kB before and $RSS_AFTER_KB kB 2 s after issuing $RSS_N codes (TTL 30 min), at $(fmt "$RSS_ISSUE_RATE" 0) codes/s."
   echo "Gateways counted $MEM_ACCEPTED accepted presentations (memory) and $REDIS_ACCEPTED (Redis), warm-ups included, and refused $MEM_REFUSED and $REDIS_REFUSED presentations that carried a code."
-  [ -z "$GATEWAY_ENV" ] || echo "Gateways ran with the extra environment \`$GATEWAY_ENV\`."
+  echo "Gateways ran with the runtime settings of deploy/Dockerfile (\`${IMAGE_ENV% }\`)${GATEWAY_ENV:+ and the extra environment \`$GATEWAY_ENV\`}."
   echo "Every run: \`tests/benchmark/results/latest-runs.csv\`."
   if ((${#CHECKS[@]} > 0)); then
     echo
