@@ -6,26 +6,8 @@ using StackExchange.Redis;
 namespace LatchGateway.Tests.Audit;
 
 /// <summary>The Redis audit sink: one stream shared by every replica, bounded by <c>Latch:Audit:StreamMaxLength</c>.</summary>
-public sealed class RedisAuditTests : IAsyncLifetime
+public sealed class RedisAuditTests : RedisTestBase
 {
-    private RedisServer _redis = null!;
-    private TestBackend _backend = null!;
-    private ConnectionMultiplexer _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _backend = await TestBackend.StartAsync();
-        _client = await ConnectionMultiplexer.ConnectAsync(_redis.Endpoint);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _client.DisposeAsync();
-        await _backend.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_event_recorded_on_one_replica_is_listed_and_exported_by_another()
     {
@@ -45,7 +27,7 @@ public sealed class RedisAuditTests : IAsyncLifetime
         var exported = (await admin.GetStringAsync("admin/audit/export")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonSerializer.Deserialize<JsonElement>(line)).Where(x => x.Str("codeId") == code.Id).Select(x => x.Str("type"));
         Assert.Equal(["issued", "accepted"], exported);
-        Assert.Equal(2, await _client.GetDatabase().StreamLengthAsync($"{prefix}:audit"));
+        Assert.Equal(2, await Client.GetDatabase().StreamLengthAsync($"{prefix}:audit"));
     }
 
     [Fact]
@@ -68,7 +50,7 @@ public sealed class RedisAuditTests : IAsyncLifetime
         using var admin = gateway.CreateAdminClient();
         await AuditHttp.WaitForEventAsync(admin, "issued", marker.Id);
 
-        var length = await _client.GetDatabase().StreamLengthAsync($"{prefix}:audit");
+        var length = await Client.GetDatabase().StreamLengthAsync($"{prefix}:audit");
         Assert.InRange(length, 100, 299);
         var listed = await AuditHttp.GetEventsAsync(admin, "?limit=1000");
         Assert.Equal(length, listed.Count);
@@ -77,13 +59,13 @@ public sealed class RedisAuditTests : IAsyncLifetime
 
     private Task<GatewayInstance> StartAsync(string prefix, Dictionary<string, string?>? extra = null)
     {
-        var settings = Settings(_redis.Endpoint, prefix);
+        var settings = Settings(Redis.Endpoint, prefix);
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
         }
 
-        return GatewayInstance.StartAsync(_backend, settings);
+        return GatewayInstance.StartAsync(Backend, settings);
     }
 
     private static Dictionary<string, string?> Settings(string endpoint, string prefix)

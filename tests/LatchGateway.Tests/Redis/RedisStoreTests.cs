@@ -5,30 +5,12 @@ using StackExchange.Redis;
 namespace LatchGateway.Tests.Redis;
 
 /// <summary>One gateway on a real Redis: what is kept, for how long, and that codes outlive the gateway process.</summary>
-public sealed class RedisStoreTests : IAsyncLifetime
+public sealed class RedisStoreTests : RedisTestBase
 {
-    private RedisServer _redis = null!;
-    private TestBackend _backend = null!;
-    private ConnectionMultiplexer _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _backend = await TestBackend.StartAsync();
-        _client = await ConnectionMultiplexer.ConnectAsync(_redis.Endpoint);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _client.DisposeAsync();
-        await _backend.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task Redis_holds_no_code_in_clear_only_digests_and_metadata()
     {
-        await using var gateway = await GatewayInstance.StartAsync(_backend, RedisSettings.For(_redis.Endpoint));
+        await using var gateway = await GatewayInstance.StartAsync(Backend, RedisSettings.For(Redis.Endpoint));
         var codes = new List<IssuedCode>();
         for (var i = 0; i < 5; i++)
         {
@@ -54,16 +36,16 @@ public sealed class RedisStoreTests : IAsyncLifetime
     [Fact]
     public async Task Nothing_of_a_code_lingers_after_it_expires()
     {
-        await using var gateway = await GatewayInstance.StartAsync(_backend, RedisSettings.For(_redis.Endpoint, "expiry"));
+        await using var gateway = await GatewayInstance.StartAsync(Backend, RedisSettings.For(Redis.Endpoint, "expiry"));
         var code = await gateway.IssueAsync(ttlSeconds: 1);
-        var server = _client.GetServer(_redis.Endpoint);
+        var server = Client.GetServer(Redis.Endpoint);
 
         // The audit stream outlives codes on purpose: an event outlives the code it is about.
         IEnumerable<RedisKey> CodeKeys() => server.Keys(pattern: "expiry:*").Where(k => k != "expiry:audit");
         Assert.Contains(CodeKeys(), k => k.ToString().Contains(code.Id, StringComparison.Ordinal));
         foreach (var key in CodeKeys())
         {
-            var ttl = await _client.GetDatabase().KeyTimeToLiveAsync(key);
+            var ttl = await Client.GetDatabase().KeyTimeToLiveAsync(key);
             Assert.True(ttl is { } t && t <= TimeSpan.FromSeconds(1), $"{key} has no expiry within the code's lifetime ({ttl})");
         }
 
@@ -77,12 +59,12 @@ public sealed class RedisStoreTests : IAsyncLifetime
     public async Task A_code_survives_a_gateway_restart()
     {
         IssuedCode code;
-        await using (var first = await GatewayInstance.StartAsync(_backend, RedisSettings.For(_redis.Endpoint, "restart")))
+        await using (var first = await GatewayInstance.StartAsync(Backend, RedisSettings.For(Redis.Endpoint, "restart")))
         {
             code = await first.IssueAsync();
         }
 
-        await using var second = await GatewayInstance.StartAsync(_backend, RedisSettings.For(_redis.Endpoint, "restart"));
+        await using var second = await GatewayInstance.StartAsync(Backend, RedisSettings.For(Redis.Endpoint, "restart"));
         using var admin = second.CreateAdminClient();
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"admin/codes/{code.Id}")).StatusCode);
         using var proxy = second.CreateProxyClient();
@@ -99,9 +81,9 @@ public sealed class RedisStoreTests : IAsyncLifetime
 
     private async Task<string> DumpAsync()
     {
-        var db = _client.GetDatabase();
+        var db = Client.GetDatabase();
         var text = new System.Text.StringBuilder();
-        foreach (var key in _client.GetServer(_redis.Endpoint).Keys(pattern: "*"))
+        foreach (var key in Client.GetServer(Redis.Endpoint).Keys(pattern: "*"))
         {
             text.Append(key.ToString()).Append('\n');
             switch (await db.KeyTypeAsync(key))
