@@ -39,16 +39,20 @@ internal sealed class ApiKeyAuthenticationHandler(
         var client = Context.Connection.RemoteIpAddress;
         try
         {
+            // A wrong key is counted and checked in one step, so a burst of wrong keys gets at most MaxFailures 401s;
+            // a right key is still refused while its caller is locked out.
+            if (presented.Count > 1 || registry.Find(presented[0]!) is not { } key)
+            {
+                _lockedOutFor = await limiter.RecordFailureAsync(client, Context.RequestAborted);
+                return AuthenticateResult.Fail(_lockedOutFor > TimeSpan.Zero
+                    ? "The caller is locked out after repeated wrong API keys."
+                    : "The API key is not valid.");
+            }
+
             _lockedOutFor = await limiter.GetLockoutAsync(client, Context.RequestAborted);
             if (_lockedOutFor > TimeSpan.Zero)
             {
                 return AuthenticateResult.Fail("The caller is locked out after repeated wrong API keys.");
-            }
-
-            if (presented.Count > 1 || registry.Find(presented[0]!) is not { } key)
-            {
-                await limiter.RecordFailureAsync(client, Context.RequestAborted);
-                return AuthenticateResult.Fail("The API key is not valid.");
             }
 
             var claims = new List<Claim>(key.Scopes.Count + 1) { new(ClaimTypes.Name, key.Name) };

@@ -35,7 +35,4 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Lockout imposed on {Subject} (route {Route}, client {ClientIp}) for {Seconds} s after repeated refusals.")]
     public static partial void LockedOut(ILogger logger, string subject, string? route, IPAddress? clientIp, int seconds);
-
-    [LoggerMessage(11, LogLevel.Warning, "Counting a refusal toward lockout failed on route {Route}.")]
-    public static partial void LockoutCountFailed(ILogger logger, string route, Exception exception);
 }

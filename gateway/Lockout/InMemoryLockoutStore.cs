@@ -27,7 +27,7 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         }
     }
 
-    public ValueTask<TimeSpan> RecordFailureAsync(LockoutSubject subject, LatchLockoutOptions options, CancellationToken cancellationToken)
+    public ValueTask<RefusalCount> CountRefusalAsync(LockoutSubject subject, LatchLockoutOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var now = timeProvider.GetUtcNow();
@@ -39,18 +39,18 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
                 // Swept between the lookup and the lock: count on the entry that replaces it.
                 if (!entry.Removed)
                 {
-                    return ValueTask.FromResult(CountFailure(entry, options, now));
+                    return ValueTask.FromResult(CountUnderLock(entry, options, now));
                 }
             }
         }
     }
 
     // Called under the entry's lock.
-    private static TimeSpan CountFailure(Entry entry, LatchLockoutOptions options, DateTimeOffset now)
+    private static RefusalCount CountUnderLock(Entry entry, LatchLockoutOptions options, DateTimeOffset now)
     {
         if (entry.LockedUntil > now)
         {
-            return TimeSpan.Zero;
+            return RefusalCount.AlreadyLockedOut(entry.LockedUntil - now);
         }
 
         // Subtraction, not WindowStart + Window: the first window starts at DateTimeOffset.MinValue.
@@ -62,13 +62,13 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
 
         if (++entry.Failures < options.MaxFailures)
         {
-            return TimeSpan.Zero;
+            return RefusalCount.Counted;
         }
 
         entry.Failures = 0;
         entry.LockedUntil = now + options.Duration;
         entry.WindowStart = entry.LockedUntil;
-        return options.Duration;
+        return RefusalCount.Imposed(options.Duration);
     }
 
     /// <summary>Drops subjects with neither a running window nor a lockout.</summary>

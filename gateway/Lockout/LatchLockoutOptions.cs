@@ -15,6 +15,12 @@ public sealed record LatchLockoutOptions
 
     /// <summary>How long a lockout lasts.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Leading bits of an IPv4 client address that identify the client (32: each address on its own).</summary>
+    public int IPv4Prefix { get; init; } = 32;
+
+    /// <summary>Leading bits of an IPv6 client address that identify the client (64: one subnet, as one host usually holds).</summary>
+    public int IPv6Prefix { get; init; } = 64;
 }
 
 internal sealed class LatchLockoutOptionsValidator : IValidateOptions<LatchLockoutOptions>
@@ -38,6 +44,16 @@ internal sealed class LatchLockoutOptionsValidator : IValidateOptions<LatchLocko
         if (options.Duration <= TimeSpan.Zero || options.Duration > Longest)
         {
             failures.Add($"{Section}:Duration must be positive and at most {Longest}; it is {options.Duration}.");
+        }
+
+        if (options.IPv4Prefix is < 8 or > 32)
+        {
+            failures.Add($"{Section}:IPv4Prefix must be between 8 and 32; it is {options.IPv4Prefix}.");
+        }
+
+        if (options.IPv6Prefix is < 16 or > 128)
+        {
+            failures.Add($"{Section}:IPv6Prefix must be between 16 and 128; it is {options.IPv6Prefix}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -8,9 +8,12 @@ using LatchGateway.Identity;
 namespace LatchGateway.Lockout;
 
 /// <summary>
-/// Applies <c>Latch:Lockout</c>: refused presentations count against the client address and, when there is one,
-/// the authenticated user; enough of them within the window lock that address (user) out of every latched route.
-/// The same counting limits wrong admin API keys per address. Each lockout is counted, audited and logged.
+/// Applies <c>Latch:Lockout</c>: refused presentations count against the client's network and, when there is one,
+/// the authenticated user; the refusal that reaches <c>MaxFailures</c> within the window locks that client (user)
+/// out of every latched route. Counting and the lockout check are one atomic step per subject, so however many
+/// refusals arrive at once, at most <c>MaxFailures</c> of them are counted (answered 403) and the rest find the
+/// subject locked out (429). The same counting limits wrong admin API keys per address. Each lockout is counted,
+/// audited and logged.
 /// </summary>
 internal sealed class LockoutGuard(
     ILockoutStore store,
@@ -22,77 +25,64 @@ internal sealed class LockoutGuard(
     /// <summary>How much longer this client (or user) is locked out of latched routes; zero when neither is.</summary>
     public async ValueTask<TimeSpan> GetRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
+        var settings = options.Current;
+
         // Both lookups are sent before either is awaited: one round trip to Redis, not two.
-        var forClient = clientIp is null
-            ? ValueTask.FromResult(TimeSpan.Zero)
-            : store.GetRemainingAsync(LockoutSubject.ForClient(clientIp), cancellationToken);
-        var forUser = user is null
-            ? ValueTask.FromResult(TimeSpan.Zero)
-            : store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken);
-        TimeSpan clientRemaining;
-        try
-        {
-            clientRemaining = await forClient.ConfigureAwait(false);
-        }
-        catch
-        {
-            await ObserveAsync(forUser).ConfigureAwait(false);
-            throw;
-        }
-
-        var userRemaining = await forUser.ConfigureAwait(false);
-        return userRemaining > clientRemaining ? userRemaining : clientRemaining;
+        var (forClient, forUser) = await BothAsync(
+            clientIp is null ? ValueTask.FromResult(TimeSpan.Zero) : store.GetRemainingAsync(LockoutSubject.ForClient(clientIp, settings), cancellationToken),
+            user is null ? ValueTask.FromResult(TimeSpan.Zero) : store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken))
+            .ConfigureAwait(false);
+        return Longer(forClient, forUser);
     }
 
-    /// <summary>Awaits a lookup whose result no longer matters, so that its failure is not left unobserved.</summary>
-    private static async ValueTask ObserveAsync(ValueTask<TimeSpan> lookup)
+    /// <summary>
+    /// Counts a refused presentation against the client and the user. Returns how much longer they are locked out
+    /// when either was locked out already (the presentation is then answered 429); zero when the refusal was
+    /// counted (answered 403), including the refusal that imposed a lockout.
+    /// </summary>
+    public async ValueTask<TimeSpan> CountRefusalAsync(string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
-        try
-        {
-            await lookup.ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // The first lookup's failure is the one reported.
-        }
-    }
-
-    /// <summary>Counts a refused presentation against the client and the user.</summary>
-    public async ValueTask RecordRefusalAsync(string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
-    {
-        if (clientIp is not null)
-        {
-            await CountAsync(LockoutSubject.ForClient(clientIp), route, clientIp, user, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (user is not null)
-        {
-            await CountAsync(LockoutSubject.ForUser(user), route, clientIp, user, cancellationToken).ConfigureAwait(false);
-        }
+        var settings = options.Current;
+        var (forClient, forUser) = await BothAsync(
+            clientIp is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForClient(clientIp, settings), settings, cancellationToken),
+            user is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForUser(user), settings, cancellationToken))
+            .ConfigureAwait(false);
+        Report(forClient, LockoutKind.ClientIp, route, clientIp, user);
+        Report(forUser, LockoutKind.User, route, clientIp, user);
+        return Longer(LockedOutFor(forClient), LockedOutFor(forUser));
     }
 
     public ValueTask<TimeSpan> GetLockoutAsync(IPAddress? client, CancellationToken cancellationToken) =>
         ClientIdentity.Normalize(client) is { } address
-            ? store.GetRemainingAsync(LockoutSubject.ForAdminClient(address), cancellationToken)
+            ? store.GetRemainingAsync(LockoutSubject.ForAdminClient(address, options.Current), cancellationToken)
             : ValueTask.FromResult(TimeSpan.Zero);
 
-    public async ValueTask RecordFailureAsync(IPAddress? client, CancellationToken cancellationToken)
+    public async ValueTask<TimeSpan> RecordFailureAsync(IPAddress? client, CancellationToken cancellationToken)
     {
-        if (ClientIdentity.Normalize(client) is { } address)
+        if (ClientIdentity.Normalize(client) is not { } address)
         {
-            await CountAsync(LockoutSubject.ForAdminClient(address), null, address, null, cancellationToken).ConfigureAwait(false);
+            return TimeSpan.Zero;
         }
+
+        var settings = options.Current;
+        var counted = await store.CountRefusalAsync(LockoutSubject.ForAdminClient(address, settings), settings, cancellationToken).ConfigureAwait(false);
+        Report(counted, LockoutKind.AdminClientIp, null, address, null);
+        return LockedOutFor(counted);
     }
 
-    private async ValueTask CountAsync(LockoutSubject subject, string? route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    private static TimeSpan LockedOutFor(RefusalCount counted) =>
+        counted.Result == RefusalCounting.AlreadyLockedOut ? counted.LockedFor : TimeSpan.Zero;
+
+    private static TimeSpan Longer(TimeSpan first, TimeSpan second) => first > second ? first : second;
+
+    private void Report(RefusalCount counted, LockoutKind kind, string? route, IPAddress? clientIp, string? user)
     {
-        var imposed = await store.RecordFailureAsync(subject, options.Current, cancellationToken).ConfigureAwait(false);
-        if (imposed <= TimeSpan.Zero)
+        if (counted.Result != RefusalCounting.Imposed)
         {
             return;
         }
 
-        var what = subject.Kind switch
+        var what = kind switch
         {
             LockoutKind.ClientIp => "client_ip",
             LockoutKind.User => "user",
@@ -100,6 +90,31 @@ internal sealed class LockoutGuard(
         };
         metrics.LockedOut();
         audit.LockedOut(route, user, clientIp, what);
-        Log.LockedOut(logger, what, route, clientIp, (int)imposed.TotalSeconds);
+        Log.LockedOut(logger, what, route, clientIp, (int)counted.LockedFor.TotalSeconds);
+    }
+
+    /// <summary>Awaits two store calls already sent; when the first fails, the second is still observed, then the first's failure thrown.</summary>
+    private static async ValueTask<(T First, T Second)> BothAsync<T>(ValueTask<T> first, ValueTask<T> second)
+    {
+        T firstResult;
+        try
+        {
+            firstResult = await first.ConfigureAwait(false);
+        }
+        catch
+        {
+            try
+            {
+                await second.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The first call's failure is the one reported.
+            }
+
+            throw;
+        }
+
+        return (firstResult, await second.ConfigureAwait(false));
     }
 }

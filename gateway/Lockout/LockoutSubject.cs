@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace LatchGateway.Lockout;
 
@@ -11,21 +12,55 @@ internal enum LockoutKind
 }
 
 /// <summary>
-/// One counted party. Equality compares the address itself, so the memory store needs no string per request;
-/// <see cref="Key"/> (for Redis) is built only when needed.
+/// One counted party. A client is counted by the network its address falls in (<c>Latch:Lockout:IPv4Prefix</c> /
+/// <c>IPv6Prefix</c> bits), so rotating through the addresses of one IPv6 /64 counts as one client. Equality
+/// compares the address itself, so the memory store needs no string per request; <see cref="Key"/> (for Redis) is
+/// built only when needed.
 /// </summary>
-internal readonly record struct LockoutSubject(LockoutKind Kind, IPAddress? Address, string? User)
+internal readonly record struct LockoutSubject(LockoutKind Kind, IPAddress? Address, int PrefixLength, string? User)
 {
-    public static LockoutSubject ForClient(IPAddress address) => new(LockoutKind.ClientIp, address, null);
+    public static LockoutSubject ForClient(IPAddress address, LatchLockoutOptions options) => Counted(LockoutKind.ClientIp, address, options);
 
-    public static LockoutSubject ForUser(string user) => new(LockoutKind.User, null, user);
+    public static LockoutSubject ForUser(string user) => new(LockoutKind.User, null, 0, user);
 
-    public static LockoutSubject ForAdminClient(IPAddress address) => new(LockoutKind.AdminClientIp, address, null);
+    public static LockoutSubject ForAdminClient(IPAddress address, LatchLockoutOptions options) => Counted(LockoutKind.AdminClientIp, address, options);
 
+    /// <summary>The Redis key part: the address, with <c>/prefix</c> when it stands for a network.</summary>
     public string Key => Kind switch
     {
-        LockoutKind.ClientIp => "ip:" + Address,
         LockoutKind.User => "user:" + User,
-        _ => "admin-ip:" + Address,
+        LockoutKind.ClientIp => "ip:" + Network,
+        _ => "admin-ip:" + Network,
     };
+
+    private string Network => Address is null || PrefixLength == FullLength(Address) ? $"{Address}" : $"{Address}/{PrefixLength}";
+
+    private static LockoutSubject Counted(LockoutKind kind, IPAddress address, LatchLockoutOptions options)
+    {
+        var prefix = address.AddressFamily == AddressFamily.InterNetworkV6 ? options.IPv6Prefix : options.IPv4Prefix;
+        return new LockoutSubject(kind, Mask(address, prefix), prefix, null);
+    }
+
+    private static int FullLength(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+
+    /// <summary>The first <paramref name="prefix"/> bits of <paramref name="address"/>, the rest zero; the address itself when whole.</summary>
+    private static IPAddress Mask(IPAddress address, int prefix)
+    {
+        if (prefix >= FullLength(address))
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var length);
+        bytes = bytes[..length];
+        var whole = prefix / 8;
+        if (whole < length)
+        {
+            bytes[whole] &= (byte)(0xFF << (8 - (prefix % 8)));
+            bytes[(whole + 1)..].Clear();
+        }
+
+        return new IPAddress(bytes);
+    }
 }

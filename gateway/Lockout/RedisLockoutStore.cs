@@ -14,10 +14,12 @@ internal sealed class RedisLockoutStore(RedisConnection connection, IOptions<Lat
 {
     /// <summary>
     /// KEYS[1] failure counter, KEYS[2] lock. ARGV[1] window ms, ARGV[2] max failures, ARGV[3] lockout ms.
-    /// Returns the lockout in ms when this failure imposed it, else 0.
+    /// Returns the lockout left in ms, negated, when the subject was locked out already (nothing counted); 0 when
+    /// the refusal was counted below the threshold; the lockout in ms when this refusal imposed it.
     /// </summary>
-    private const string CountFailure = """
-        if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+    private const string CountRefusal = """
+        local left = redis.call('PTTL', KEYS[2])
+        if left > 0 then return -left end
         local failures = redis.call('INCR', KEYS[1])
         if failures == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         if failures < tonumber(ARGV[2]) then return 0 end
@@ -34,14 +36,19 @@ internal sealed class RedisLockoutStore(RedisConnection connection, IOptions<Lat
         return remaining is { } ttl && ttl > TimeSpan.Zero ? ttl : TimeSpan.Zero;
     }
 
-    public async ValueTask<TimeSpan> RecordFailureAsync(LockoutSubject subject, LatchLockoutOptions options, CancellationToken cancellationToken)
+    public async ValueTask<RefusalCount> CountRefusalAsync(LockoutSubject subject, LatchLockoutOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var imposed = await RunAsync(db => db.ScriptEvaluateAsync(
-            CountFailure,
+        var milliseconds = (long)await RunAsync(db => db.ScriptEvaluateAsync(
+            CountRefusal,
             [FailureKey(subject), LockKey(subject)],
             [(long)options.Window.TotalMilliseconds, options.MaxFailures, (long)options.Duration.TotalMilliseconds])).ConfigureAwait(false);
-        return TimeSpan.FromMilliseconds((long)imposed);
+        return milliseconds switch
+        {
+            < 0 => RefusalCount.AlreadyLockedOut(TimeSpan.FromMilliseconds(-milliseconds)),
+            0 => RefusalCount.Counted,
+            _ => RefusalCount.Imposed(TimeSpan.FromMilliseconds(milliseconds)),
+        };
     }
 
     private RedisKey FailureKey(LockoutSubject subject) => $"{_prefix}:failures:{{{subject.Key}}}";

@@ -17,6 +17,12 @@ internal interface ILatchStore
     /// </summary>
     ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts a code that a presentation consumed back to live, for a presentation refused after all because its
+    /// client or user is locked out (such a presentation consumes nothing). Only a consumed code is changed.
+    /// </summary>
+    ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken);
+
     /// <summary>A live, unexpired code by id, or null.</summary>
     ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken);
 

@@ -44,6 +44,16 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
         return ValueTask.FromResult(new ConsumeResult(record, prior));
     }
 
+    public ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken)
+    {
+        if (_byDigest.TryGetValue(digest, out var record))
+        {
+            record.TryRestore();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(
             _byId.TryGetValue(id, out var record) && IsLive(record, timeProvider.GetUtcNow()) ? record : null);

@@ -44,4 +44,8 @@ internal sealed record LatchCodeRecord(
     /// <summary>Moves a live code to <paramref name="next"/> atomically; returns the state it was in before.</summary>
     internal CodeState TryLeaveLive(CodeState next) =>
         (CodeState)Interlocked.CompareExchange(ref _state, (int)next, (int)CodeState.Live);
+
+    /// <summary>Moves a consumed code back to live atomically; a revoked code stays revoked.</summary>
+    internal void TryRestore() =>
+        Interlocked.CompareExchange(ref _state, (int)CodeState.Live, (int)CodeState.Consumed);
 }

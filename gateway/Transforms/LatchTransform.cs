@@ -10,8 +10,9 @@ namespace LatchGateway.Transforms;
 
 /// <summary>
 /// The latch on one route: reads the presented code, has it checked and burned, records the outcome (metrics,
-/// trace, audit) and either lets the request go on (adding <c>X-Latch-Id</c>) or answers it here. Any failure
-/// to reach the store fails closed with 503.
+/// trace, audit) and either lets the request go on (adding <c>X-Latch-Id</c>) or answers it here. The lockout is
+/// applied after the consume, in one atomic step per subject (see <see cref="LockoutGuard"/>). Any failure to
+/// reach the store fails closed with 503.
 /// </summary>
 internal sealed class LatchTransform(
     string routeId,
@@ -39,12 +40,16 @@ internal sealed class LatchTransform(
         var lockedOutFor = TimeSpan.Zero;
         try
         {
-            // A locked-out client's code is not even looked at, so a valid one is not consumed.
-            lockedOutFor = await lockout.GetRemainingAsync(clientIp, user, context.CancellationToken).ConfigureAwait(false);
-            decision = lockedOutFor > TimeSpan.Zero
-                ? new LatchDecision(LatchOutcome.LockedOut, null)
-                : await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
-                    .ConfigureAwait(false);
+            // A request without a code needs no store: it is answered 401 whatever the store's state.
+            decision = await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
+                .ConfigureAwait(false);
+            lockedOutFor = await ApplyLockoutAsync(decision, clientIp, user, context.CancellationToken).ConfigureAwait(false);
+            if (lockedOutFor > TimeSpan.Zero)
+            {
+                // A locked-out client or user consumes nothing: a code this presentation took is put back.
+                await validator.RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
+                decision = decision with { Outcome = LatchOutcome.LockedOut };
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
@@ -70,26 +75,22 @@ internal sealed class LatchTransform(
         }
 
         Log.PresentationRefused(logger, RouteId, decision.Outcome.ToName(), decision.Record?.Id, clientIp);
-        if (decision.Outcome.IsRefusal())
-        {
-            await CountRefusalAsync(clientIp, user, context.CancellationToken).ConfigureAwait(false);
-        }
-
         await ProblemFor(decision.Outcome).WriteAsync(http.Response, RetryAfterSeconds(lockedOutFor)).ConfigureAwait(false);
     }
 
-    private async ValueTask CountRefusalAsync(System.Net.IPAddress? clientIp, string? user, CancellationToken cancellationToken)
-    {
-        try
+    /// <summary>
+    /// The lockout's word on a decision, after the code was consumed: a refusal is counted (and the subject found
+    /// locked out if it already was), an acceptance holds only while neither client nor user is locked out. So
+    /// a code is accepted only while fewer than <c>MaxFailures</c> refusals are counted, and only the lookups that
+    /// a decision needs are made. Zero when the decision stands.
+    /// </summary>
+    private ValueTask<TimeSpan> ApplyLockoutAsync(LatchDecision decision, System.Net.IPAddress? clientIp, string? user, CancellationToken cancellationToken) =>
+        decision.Outcome switch
         {
-            await lockout.RecordRefusalAsync(RouteId, clientIp, user, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The refusal stands; only its counting toward a lockout is lost.
-            Log.LockoutCountFailed(logger, RouteId, exception);
-        }
-    }
+            LatchOutcome.Accepted => lockout.GetRemainingAsync(clientIp, user, cancellationToken),
+            _ when decision.Outcome.IsRefusal() => lockout.CountRefusalAsync(RouteId, clientIp, user, cancellationToken),
+            _ => ValueTask.FromResult(TimeSpan.Zero),
+        };
 
     /// <summary>Whole seconds left, rounded up, for <c>Retry-After</c>; null when not locked out.</summary>
     private static int? RetryAfterSeconds(TimeSpan lockedOutFor) =>

@@ -7,7 +7,8 @@ namespace LatchGateway.Validation;
 
 /// <summary>
 /// Checks and burns a presented code: normalise, digest, consume atomically, then judge the bindings.
-/// A found code is consumed whatever the outcome; the store throws when it cannot be reached.
+/// A found code is consumed whatever the outcome (and restored only when its presenter turns out to be locked out);
+/// the store throws when it cannot be reached. A request without a code needs no store at all.
 /// </summary>
 internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, LatchMetrics metrics, TimeProvider timeProvider)
 {
@@ -23,6 +24,10 @@ internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, Latch
         metrics.StoreReachable(true);
         return new LatchDecision(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record);
     }
+
+    /// <summary>Undoes what <see cref="ValidateAsync"/> consumed, for a presentation refused after all because its client or user is locked out.</summary>
+    public ValueTask RestoreAsync(LatchDecision decision, CancellationToken cancellationToken) =>
+        decision.ConsumedCode ? store.RestoreAsync(decision.Record!.Digest, cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>What a consume result means for a presentation on <paramref name="route"/>.</summary>
     public static LatchOutcome Judge(ConsumeResult consumed, string route, IPAddress? clientIp, string? user, DateTimeOffset now)

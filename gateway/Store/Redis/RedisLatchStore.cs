@@ -52,6 +52,9 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
         return ToRecord(result, digest, out var state) is { } record ? new ConsumeResult(record, state) : ConsumeResult.NotFound;
     }
 
+    public async ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken) =>
+        await RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Restore, [_keys.Code(digest)])).ConfigureAwait(false);
+
     public async ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         await RunAsync(async db =>
         {

@@ -26,6 +26,12 @@ internal static class RedisScripts
         return v
         """;
 
+    /// <summary>KEYS[1] code hash. Puts a consumed code back to live (a revoked one stays revoked); keeps its expiry.</summary>
+    public const string Restore = """
+        if redis.call('HGET', KEYS[1], 's') == 'consumed' then redis.call('HSET', KEYS[1], 's', 'live') end
+        return 1
+        """;
+
     /// <summary>KEYS[1] code hash. Revokes a live code and returns its fields; nothing otherwise.</summary>
     public const string Revoke = """
         local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why')

@@ -43,7 +43,7 @@ public sealed class LockoutMetricsTests : IAsyncLifetime
         Assert.Equal(3, AbuseHttp.Total(afterFirst, "latch_validations_total", s => s["route"] == "orders-admin" && s["outcome"] == "invalid"));
 
         await second.RefuseAsync(3);
-        using (var locked = await second.PresentAsync(LatchHttp.UniquePath(), code: null))
+        using (var locked = await second.PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode()))
         {
             await AbuseHttp.AssertLockedOutAsync(locked);
         }

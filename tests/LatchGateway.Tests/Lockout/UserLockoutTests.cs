@@ -56,7 +56,8 @@ public sealed class UserLockoutTests : IAsyncLifetime
             Assert.True(anonymousFromThree.StatusCode == HttpStatusCode.OK, await LatchHttp.DescribeAsync(anonymousFromThree));
         }
 
-        var audit = await AbuseHttp.WaitForAuditAsync(gateway, e => e.Count(a => a.Type == "locked_out") >= 2);
+        var audit = await AbuseHttp.WaitForAuditAsync(
+            gateway, e => e.Count(a => a.Type == "locked_out") >= 2 && e.Any(a => a.Reason == "locked_out" && a.ClientIp == "127.0.0.3"));
         var lockouts = audit.Where(a => a.Type == "locked_out").ToList();
         Assert.Equal(2, lockouts.Count);
         Assert.Contains(lockouts, a => a.Reason == "client_ip" && a.ClientIp == "127.0.0.2");

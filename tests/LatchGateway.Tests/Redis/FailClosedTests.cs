@@ -38,6 +38,14 @@ public sealed class FailClosedTests : IAsyncLifetime
 
         await AssertUnavailableAsync(proxy, "orders/admin/redis-down", code.Code);
         Assert.Equal(HttpStatusCode.OK, (await proxy.GetAsync("public/still-open")).StatusCode);
+
+        // Knowing that a request carries no code needs no store: still 401, not 503.
+        using (var noCode = await proxy.GetAsync("orders/admin/redis-down"))
+        {
+            var problem = await LatchHttp.AssertProblemAsync(noCode, HttpStatusCode.Unauthorized);
+            Assert.Equal("latch_required", problem.GetProperty("error").GetString());
+        }
+
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync("readyz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("healthz")).StatusCode);
         using (var issue = await admin.PostAsync("admin/codes", JsonBody("""{"route":"orders-admin"}""")))

@@ -47,6 +47,8 @@ public sealed class StoreHealthCheckTests : IDisposable
 
         public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>

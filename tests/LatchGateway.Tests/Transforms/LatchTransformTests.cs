@@ -271,6 +271,8 @@ public sealed class LatchTransformTests : IDisposable
         public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken) =>
             ValueTask.FromException<ConsumeResult>(fault);
 
+        public ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken) => ValueTask.FromException(fault);
+
         public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => throw fault;
 
         public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) => throw fault;

@@ -304,6 +304,8 @@ public sealed class LatchValidatorTests : IDisposable
             return inner.ConsumeAsync(digest, cancellationToken);
         }
 
+        public ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken) => inner.RestoreAsync(digest, cancellationToken);
+
         public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
         public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
