@@ -36,16 +36,19 @@ internal sealed class RedisAuditSink : IAuditSink
     public async Task WriteAsync(IReadOnlyList<LatchAuditEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
-        var pipeline = db.CreateBatch();
-        var writes = new Task[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        await _connection.RunAsync(async db =>
         {
-            writes[i] = pipeline.StreamAddAsync(_key, Field, AuditJson.Serialize(batch[i]), maxLength: _maxLength, useApproximateMaxLength: true);
-        }
+            var pipeline = db.CreateBatch();
+            var writes = new Task[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                writes[i] = pipeline.StreamAddAsync(_key, Field, AuditJson.Serialize(batch[i]), maxLength: _maxLength, useApproximateMaxLength: true);
+            }
 
-        pipeline.Execute();
-        await Task.WhenAll(writes).ConfigureAwait(false);
+            pipeline.Execute();
+            await Task.WhenAll(writes).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<LatchAuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -104,18 +107,8 @@ internal sealed class RedisAuditSink : IAuditSink
         }
     }
 
-    private async Task<StreamEntry[]> RangeAsync(RedisValue floor, RedisValue ceiling, Order order)
-    {
-        try
-        {
-            var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
-            return await db.StreamRangeAsync(_key, floor, ceiling, PageSize, order).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            throw new LatchStoreUnavailableException("The audit stream could not be read.", exception);
-        }
-    }
+    private Task<StreamEntry[]> RangeAsync(RedisValue floor, RedisValue ceiling, Order order) =>
+        _connection.RunAsync(db => db.StreamRangeAsync(_key, floor, ceiling, PageSize, order));
 
     private static LatchAuditEvent? Parse(StreamEntry entry)
     {

@@ -54,7 +54,11 @@ internal sealed class LatchMetrics
 
     public void AuditDropped(long count) => _auditDropped.Add(count);
 
-    /// <summary>Records whether the store answered; writes only on a change, so the hot path shares no dirty cache line.</summary>
+    /// <summary>
+    /// Records whether the store answered (reported by the Redis connection, the one place every Redis operation
+    /// runs through; the memory store is always reachable). Writes only on a change, so the hot path shares no
+    /// dirty cache line.
+    /// </summary>
     public void StoreReachable(bool reachable)
     {
         var value = reachable ? 1 : 0;

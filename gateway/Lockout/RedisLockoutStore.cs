@@ -1,4 +1,3 @@
-using LatchGateway.Admin;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using Microsoft.Extensions.Options;
@@ -55,15 +54,5 @@ internal sealed class RedisLockoutStore(RedisConnection connection, IOptions<Lat
 
     private RedisKey LockKey(LockoutSubject subject) => $"{_prefix}:lockout:{{{subject.Key}}}";
 
-    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
-    {
-        try
-        {
-            return await operation(await connection.GetDatabaseAsync().ConfigureAwait(false)).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            throw new LatchStoreUnavailableException("Redis could not complete the lockout operation.", exception);
-        }
-    }
+    private Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation) => connection.RunAsync(operation);
 }

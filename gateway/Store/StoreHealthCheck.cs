@@ -1,10 +1,9 @@
-using LatchGateway.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LatchGateway.Store;
 
 /// <summary>Readiness: the gateway is ready when it can reach its code store.</summary>
-internal sealed class StoreHealthCheck(ILatchStore store, LatchMetrics metrics) : IHealthCheck
+internal sealed class StoreHealthCheck(ILatchStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -18,7 +17,6 @@ internal sealed class StoreHealthCheck(ILatchStore store, LatchMetrics metrics) 
             available = false;
         }
 
-        metrics.StoreReachable(available);
         return available ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The latch code store is unreachable.");
     }
 }

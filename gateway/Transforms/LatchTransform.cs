@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LatchGateway.Admin;
 using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
@@ -12,7 +13,7 @@ namespace LatchGateway.Transforms;
 /// The latch on one route: reads the presented code, has it checked and burned, records the outcome (metrics,
 /// trace, audit) and either lets the request go on (adding <c>X-Latch-Id</c>) or answers it here. The lockout is
 /// applied after the consume, in one atomic step per subject (see <see cref="LockoutGuard"/>). Any failure to
-/// reach the store fails closed with 503.
+/// reach the store fails closed with 503; so does an unexpected fault, which is logged as an error.
 /// </summary>
 internal sealed class LatchTransform(
     string routeId,
@@ -51,10 +52,15 @@ internal sealed class LatchTransform(
                 decision = decision with { Outcome = LatchOutcome.LockedOut };
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+        catch (LatchStoreUnavailableException exception)
         {
             Log.StoreUnavailable(logger, RouteId, exception);
-            metrics.StoreReachable(false);
+            decision = new LatchDecision(LatchOutcome.Unavailable, null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+        {
+            // A fault of the gateway itself, not of the store: refused all the same (fail closed), reported as the bug it is.
+            Log.PresentationFailed(logger, RouteId, exception);
             decision = new LatchDecision(LatchOutcome.Unavailable, null);
         }
 

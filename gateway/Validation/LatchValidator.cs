@@ -1,6 +1,5 @@
 using System.Net;
 using LatchGateway.Codes;
-using LatchGateway.Diagnostics;
 using LatchGateway.Store;
 
 namespace LatchGateway.Validation;
@@ -10,7 +9,7 @@ namespace LatchGateway.Validation;
 /// A found code is consumed whatever the outcome (and restored only when its presenter turns out to be locked out);
 /// the store throws when it cannot be reached. A request without a code needs no store at all.
 /// </summary>
-internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, LatchMetrics metrics, TimeProvider timeProvider)
+internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, TimeProvider timeProvider)
 {
     public async ValueTask<LatchDecision> ValidateAsync(
         string? presented, string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
@@ -21,7 +20,6 @@ internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, Latch
         }
 
         var consumed = await store.ConsumeAsync(digest, cancellationToken).ConfigureAwait(false);
-        metrics.StoreReachable(true);
         return new LatchDecision(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record);
     }
 

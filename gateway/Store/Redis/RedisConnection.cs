@@ -1,4 +1,5 @@
 using LatchGateway.Admin;
+using LatchGateway.Diagnostics;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,7 +8,9 @@ namespace LatchGateway.Store.Redis;
 /// <summary>
 /// The process's one connection multiplexer, set up to fail closed fast: commands are never queued while
 /// disconnected (<see cref="BacklogPolicy.FailFast"/>), time out within a second, and the connection keeps
-/// retrying in the background so the gateway recovers without a restart.
+/// retrying in the background so the gateway recovers without a restart. Every Redis operation of the gateway
+/// (codes, lockouts, audit) runs through <see cref="RunAsync"/>: the one place where Redis failures become
+/// <see cref="LatchStoreUnavailableException"/> and where the store's reachability is reported.
 /// </summary>
 internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 {
@@ -16,10 +19,12 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     private readonly ConfigurationOptions _configuration;
     private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
+    private readonly LatchMetrics _metrics;
 
-    public RedisConnection(IOptions<LatchStoreOptions> options, IConfiguration configuration)
+    public RedisConnection(IOptions<LatchStoreOptions> options, IConfiguration configuration, LatchMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
 
         // Reading the options validates them: a missing connection string or hash key is reported with every
         // other store setting error, naming the keys.
@@ -45,17 +50,25 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
         return configuration;
     }
 
-    /// <summary>The database; throws <see cref="LatchStoreUnavailableException"/> when no connection could be made.</summary>
-    public async ValueTask<IDatabase> GetDatabaseAsync()
+    /// <summary>
+    /// Runs one operation on the database. A Redis failure or time-out (StackExchange.Redis throws
+    /// <see cref="TimeoutException"/>s that are not <see cref="RedisException"/>s) is thrown as
+    /// <see cref="LatchStoreUnavailableException"/>; either way the outcome sets <c>latch.store.available</c>.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
     {
+        ArgumentNullException.ThrowIfNull(operation);
         try
         {
             var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
-            return multiplexer.GetDatabase();
+            var result = await operation(multiplexer.GetDatabase()).ConfigureAwait(false);
+            _metrics.StoreReachable(true);
+            return result;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            throw new LatchStoreUnavailableException("Redis could not be reached.", exception);
+            _metrics.StoreReachable(false);
+            throw new LatchStoreUnavailableException("Redis could not complete the operation.", exception);
         }
     }
 

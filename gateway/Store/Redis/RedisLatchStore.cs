@@ -129,18 +129,7 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
         return (record, state);
     }
 
-    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
-    {
-        try
-        {
-            var db = await connection.GetDatabaseAsync().ConfigureAwait(false);
-            return await operation(db).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            throw new LatchStoreUnavailableException("Redis could not complete the operation.", exception);
-        }
-    }
+    private Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation) => connection.RunAsync(operation);
 
     private static LatchCodeRecord? ToRecord(RedisResult result, CodeDigest digest, out CodeState state)
     {

@@ -17,7 +17,7 @@ public sealed class StoreHealthCheckTests : IDisposable
     [Fact]
     public async Task Is_healthy_when_the_store_is_available()
     {
-        var result = await new StoreHealthCheck(new InMemoryLatchStore(new FakeTimeProvider()), Metrics).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StoreHealthCheck(new InMemoryLatchStore(new FakeTimeProvider())).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
     }
@@ -25,7 +25,7 @@ public sealed class StoreHealthCheckTests : IDisposable
     [Fact]
     public async Task Is_unhealthy_when_the_store_says_it_is_unavailable()
     {
-        var result = await new StoreHealthCheck(new StubStore(() => false), Metrics).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StoreHealthCheck(new StubStore(() => false)).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
@@ -33,7 +33,7 @@ public sealed class StoreHealthCheckTests : IDisposable
     [Fact]
     public async Task Is_unhealthy_when_the_store_throws()
     {
-        var result = await new StoreHealthCheck(new StubStore(() => throw new TimeoutException()), Metrics).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StoreHealthCheck(new StubStore(() => throw new TimeoutException())).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Null(result.Exception);

@@ -132,13 +132,26 @@ public sealed class LatchTransformTests : IDisposable
     }
 
     [Fact]
-    public async Task Fails_closed_on_any_store_fault()
+    public async Task Fails_closed_on_an_unexpected_fault_and_logs_it_as_an_error_not_as_the_store_being_down()
     {
         var context = NewContext(Code);
 
-        await Transform(new FailingStore(new TimeoutException())).ApplyAsync(context);
+        await Transform(new FailingStore(new InvalidOperationException("a bug"))).ApplyAsync(context);
 
         Assert.Equal(503, context.HttpContext.Response.StatusCode);
+        var logged = Assert.Single(_logs.Entries, e => e.Exception is InvalidOperationException);
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Contains("failed unexpectedly", logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Entries, e => e.EventId.Name == "StoreUnavailable");
+    }
+
+    [Fact]
+    public async Task Logs_an_unreachable_store_as_a_warning()
+    {
+        await Transform(new FailingStore(new LatchStoreUnavailableException())).ApplyAsync(NewContext(Code));
+
+        var logged = Assert.Single(_logs.Entries, e => e.Exception is LatchStoreUnavailableException);
+        Assert.Equal(LogLevel.Warning, logged.Level);
     }
 
     [Fact]
@@ -214,7 +227,7 @@ public sealed class LatchTransformTests : IDisposable
 
     private LatchTransform Transform(ILatchStore? store = null) => new(
         "r1",
-        new LatchValidator(store ?? _store, TestRecords.Hasher, _telemetry.Metrics, _time),
+        new LatchValidator(store ?? _store, TestRecords.Hasher, _time),
         new ClientIdentity(new TestSettings<LatchIdentityOptions>(new LatchIdentityOptions())),
         new LockoutGuard(
             new InMemoryLockoutStore(_time),

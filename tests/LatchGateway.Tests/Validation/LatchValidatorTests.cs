@@ -22,7 +22,7 @@ public sealed class LatchValidatorTests : IDisposable
     {
         _telemetry = new TestTelemetry(_time);
         _store = new CountingStore(new InMemoryLatchStore(_time));
-        _validator = new LatchValidator(_store, TestRecords.Hasher, _telemetry.Metrics, _time);
+        _validator = new LatchValidator(_store, TestRecords.Hasher, _time);
     }
 
     public void Dispose() => _telemetry.Dispose();
