@@ -5,8 +5,8 @@ namespace LatchGateway.Diagnostics;
 /// <summary>The gateway's log events. None of them carries a code or an API key: codes are named by id.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Debug, "Swept {Count} expired latch codes from memory.")]
-    public static partial void SweptExpiredCodes(ILogger logger, int count);
+    [LoggerMessage(1, LogLevel.Debug, "Swept {Count} expired {Items} from memory.")]
+    public static partial void Swept(ILogger logger, int count, string items);
 
     [LoggerMessage(2, LogLevel.Debug, "Latch code {CodeId} accepted on route {Route}.")]
     public static partial void PresentationAccepted(ILogger logger, string route, string codeId);

@@ -125,10 +125,11 @@ public static class LatchGatewayServiceCollectionExtensions
 
         services.TryAddSingleton<InMemoryLatchStore>();
         services.TryAddSingleton<ILatchStore>(sp => sp.GetRequiredService<InMemoryLatchStore>());
-        services.AddHostedService<InMemoryStoreSweeper>();
+        services.AddHostedService<InMemorySweeper<InMemoryLatchStore>>();
         services.TryAddSingleton<IAuditSink, FileAuditSink>();
         services.TryAddSingleton<InMemoryLockoutStore>();
         services.TryAddSingleton<ILockoutStore>(sp => sp.GetRequiredService<InMemoryLockoutStore>());
+        services.AddHostedService<InMemorySweeper<InMemoryLockoutStore>>();
     }
 
     private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)

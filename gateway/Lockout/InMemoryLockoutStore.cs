@@ -1,16 +1,20 @@
 using System.Collections.Concurrent;
+using LatchGateway.Store;
 
 namespace LatchGateway.Lockout;
 
 /// <summary>
-/// Lockouts of one process: a fixed window of failures per subject. Entries whose window and lockout have both
-/// passed are dropped by <see cref="Sweep"/>, so memory follows the number of recent offenders only.
+/// Lockouts of one process: a fixed window of failures per subject, counted and checked under the subject's lock.
+/// Entries whose window and lockout have both passed are dropped by <see cref="Sweep"/>, so memory follows the
+/// number of recent offenders only.
 /// </summary>
-internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockoutStore
+internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockoutStore, ISweepable
 {
     private readonly ConcurrentDictionary<LockoutSubject, Entry> _entries = new();
 
     public int Count => _entries.Count;
+
+    public string SweptItems => "lockout counts";
 
     public ValueTask<TimeSpan> GetRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken)
     {
@@ -39,40 +43,14 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
                 // Swept between the lookup and the lock: count on the entry that replaces it.
                 if (!entry.Removed)
                 {
-                    return ValueTask.FromResult(CountUnderLock(entry, options, now));
+                    return ValueTask.FromResult(entry.Count(options, now));
                 }
             }
         }
     }
 
-    // Called under the entry's lock.
-    private static RefusalCount CountUnderLock(Entry entry, LatchLockoutOptions options, DateTimeOffset now)
-    {
-        if (entry.LockedUntil > now)
-        {
-            return RefusalCount.AlreadyLockedOut(entry.LockedUntil - now);
-        }
-
-        // Subtraction, not WindowStart + Window: the first window starts at DateTimeOffset.MinValue.
-        if (now - entry.WindowStart >= options.Window)
-        {
-            entry.WindowStart = now;
-            entry.Failures = 0;
-        }
-
-        if (++entry.Failures < options.MaxFailures)
-        {
-            return RefusalCount.Counted;
-        }
-
-        entry.Failures = 0;
-        entry.LockedUntil = now + options.Duration;
-        entry.WindowStart = entry.LockedUntil;
-        return RefusalCount.Imposed(options.Duration);
-    }
-
-    /// <summary>Drops subjects with neither a running window nor a lockout.</summary>
-    public int Sweep(TimeSpan window)
+    /// <summary>Drops subjects with neither a running window nor a lockout; returns how many were dropped.</summary>
+    public int Sweep()
     {
         var now = timeProvider.GetUtcNow();
         var removed = 0;
@@ -80,7 +58,7 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         {
             lock (entry)
             {
-                if (entry.LockedUntil <= now && now - entry.WindowStart >= window
+                if (entry.LockedUntil <= now && entry.WindowEnd <= now
                     && _entries.TryRemove(new KeyValuePair<LockoutSubject, Entry>(subject, entry)))
                 {
                     entry.Removed = true;
@@ -92,14 +70,40 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         return removed;
     }
 
+    /// <summary>One subject's window and lockout; every member is read and written under the entry's lock.</summary>
     private sealed class Entry
     {
-        public DateTimeOffset WindowStart { get; set; }
+        public DateTimeOffset WindowEnd { get; private set; } = DateTimeOffset.MinValue;
 
-        public int Failures { get; set; }
+        public int Failures { get; private set; }
 
-        public DateTimeOffset LockedUntil { get; set; }
+        public DateTimeOffset LockedUntil { get; private set; } = DateTimeOffset.MinValue;
 
         public bool Removed { get; set; }
+
+        /// <summary>Counts one refusal unless the subject is locked out; the refusal that reaches the maximum imposes the lockout.</summary>
+        public RefusalCount Count(LatchLockoutOptions options, DateTimeOffset now)
+        {
+            if (LockedUntil > now)
+            {
+                return RefusalCount.AlreadyLockedOut(LockedUntil - now);
+            }
+
+            if (now >= WindowEnd)
+            {
+                WindowEnd = now + options.Window;
+                Failures = 0;
+            }
+
+            if (++Failures < options.MaxFailures)
+            {
+                return RefusalCount.Counted;
+            }
+
+            Failures = 0;
+            LockedUntil = now + options.Duration;
+            WindowEnd = LockedUntil;
+            return RefusalCount.Imposed(options.Duration);
+        }
     }
 }

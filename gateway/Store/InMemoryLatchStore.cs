@@ -4,29 +4,32 @@ using LatchGateway.Codes;
 namespace LatchGateway.Store;
 
 /// <summary>
-/// The embedded store: one process, no persistence. Each code is one object, its record, indexed by digest and by
-/// id; consumption is a compare-and-swap on the record's state. <see cref="Sweep"/> drops codes once they expire,
-/// consumed and revoked ones included.
+/// The embedded store: one process, no persistence. Each code is one entry, indexed by digest and by id, holding
+/// the code's immutable record and its state; consumption is a compare-and-swap on that state. <see cref="Sweep"/>
+/// drops codes once they expire, consumed and revoked ones included.
 /// </summary>
-internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStore
+internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStore, ISweepable
 {
-    private readonly ConcurrentDictionary<CodeDigest, LatchCodeRecord> _byDigest = new();
-    private readonly ConcurrentDictionary<string, LatchCodeRecord> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<CodeDigest, Entry> _byDigest = new();
+    private readonly ConcurrentDictionary<string, Entry> _byId = new(StringComparer.Ordinal);
 
     /// <summary>Codes held, live or not, until the next sweep.</summary>
     public int Count => _byId.Count;
 
+    public string SweptItems => "latch codes";
+
     public ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!_byDigest.TryAdd(record.Digest, record))
+        var entry = new Entry(record);
+        if (!_byDigest.TryAdd(record.Digest, entry))
         {
             return ValueTask.FromResult(false);
         }
 
-        if (!_byId.TryAdd(record.Id, record))
+        if (!_byId.TryAdd(record.Id, entry))
         {
-            _byDigest.TryRemove(new KeyValuePair<CodeDigest, LatchCodeRecord>(record.Digest, record));
+            _byDigest.TryRemove(new KeyValuePair<CodeDigest, Entry>(record.Digest, entry));
             return ValueTask.FromResult(false);
         }
 
@@ -35,20 +38,20 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
 
     public ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken)
     {
-        if (!_byDigest.TryGetValue(digest, out var record))
+        if (!_byDigest.TryGetValue(digest, out var entry))
         {
             return ValueTask.FromResult(ConsumeResult.NotFound);
         }
 
-        var prior = record.TryLeaveLive(CodeState.Consumed);
-        return ValueTask.FromResult(new ConsumeResult(record, prior));
+        var prior = entry.TryLeaveLive(CodeState.Consumed);
+        return ValueTask.FromResult(new ConsumeResult(entry.Record, prior));
     }
 
     public ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken)
     {
-        if (_byDigest.TryGetValue(digest, out var record))
+        if (_byDigest.TryGetValue(digest, out var entry))
         {
-            record.TryRestore();
+            entry.TryRestore();
         }
 
         return ValueTask.CompletedTask;
@@ -56,35 +59,35 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
 
     public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(
-            _byId.TryGetValue(id, out var record) && IsLive(record, timeProvider.GetUtcNow()) ? record : null);
+            _byId.TryGetValue(id, out var entry) && CodeListing.Includes(entry.Record, entry.State, null, null, timeProvider.GetUtcNow())
+                ? entry.Record
+                : null);
 
     public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var live = new List<LatchCodeRecord>();
-        foreach (var (_, record) in _byId)
+        foreach (var (_, entry) in _byId)
         {
-            if (IsLive(record, now)
-                && (route is null || string.Equals(record.Route, route, StringComparison.Ordinal))
-                && (user is null || string.Equals(record.User, user, StringComparison.Ordinal)))
+            if (CodeListing.Includes(entry.Record, entry.State, route, user, now))
             {
-                live.Add(record);
+                live.Add(entry.Record);
             }
         }
 
-        live.Sort(static (x, y) => y.IssuedAt.CompareTo(x.IssuedAt));
+        CodeListing.SortNewestFirst(live);
         return ValueTask.FromResult<IReadOnlyList<LatchCodeRecord>>(live);
     }
 
     public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken)
     {
-        if (!_byId.TryGetValue(id, out var record) || record.IsExpiredAt(timeProvider.GetUtcNow()))
+        if (!_byId.TryGetValue(id, out var entry) || entry.Record.IsExpiredAt(timeProvider.GetUtcNow()))
         {
             return ValueTask.FromResult<LatchCodeRecord?>(null);
         }
 
-        var revoked = record.TryLeaveLive(CodeState.Revoked) == CodeState.Live;
-        return ValueTask.FromResult(revoked ? record : null);
+        var revoked = entry.TryLeaveLive(CodeState.Revoked) == CodeState.Live;
+        return ValueTask.FromResult(revoked ? entry.Record : null);
     }
 
     public ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
@@ -94,12 +97,12 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
     {
         var now = timeProvider.GetUtcNow();
         var removed = 0;
-        foreach (var (id, record) in _byId)
+        foreach (var (id, entry) in _byId)
         {
-            if (record.IsExpiredAt(now))
+            if (entry.Record.IsExpiredAt(now))
             {
-                _byDigest.TryRemove(new KeyValuePair<CodeDigest, LatchCodeRecord>(record.Digest, record));
-                if (_byId.TryRemove(new KeyValuePair<string, LatchCodeRecord>(id, record)))
+                _byDigest.TryRemove(new KeyValuePair<CodeDigest, Entry>(entry.Record.Digest, entry));
+                if (_byId.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
                 {
                     removed++;
                 }
@@ -109,6 +112,20 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
         return removed;
     }
 
-    private static bool IsLive(LatchCodeRecord record, DateTimeOffset now) =>
-        record.State == CodeState.Live && !record.IsExpiredAt(now);
+    /// <summary>One stored code: its record and where it is in its life. The state leaves <see cref="CodeState.Live"/> by compare-and-swap.</summary>
+    private sealed class Entry(LatchCodeRecord record)
+    {
+        private int _state;
+
+        public LatchCodeRecord Record { get; } = record;
+
+        public CodeState State => (CodeState)Volatile.Read(ref _state);
+
+        /// <summary>Moves a live code to <paramref name="next"/> atomically; returns the state it was in before.</summary>
+        public CodeState TryLeaveLive(CodeState next) =>
+            (CodeState)Interlocked.CompareExchange(ref _state, (int)next, (int)CodeState.Live);
+
+        /// <summary>Moves a consumed code back to live atomically; a revoked code stays revoked.</summary>
+        public void TryRestore() => Interlocked.CompareExchange(ref _state, (int)CodeState.Live, (int)CodeState.Consumed);
+    }
 }

@@ -77,15 +77,13 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
             var live = new List<LatchCodeRecord>();
             foreach (var (record, state) in await Task.WhenAll(reads).ConfigureAwait(false))
             {
-                if (record is not null && state == CodeState.Live && !record.IsExpiredAt(now)
-                    && (route is null || string.Equals(record.Route, route, StringComparison.Ordinal))
-                    && (user is null || string.Equals(record.User, user, StringComparison.Ordinal)))
+                if (record is not null && CodeListing.Includes(record, state, route, user, now))
                 {
                     live.Add(record);
                 }
             }
 
-            live.Sort(static (x, y) => y.IssuedAt.CompareTo(x.IssuedAt));
+            CodeListing.SortNewestFirst(live);
             return live;
         }).ConfigureAwait(false);
 

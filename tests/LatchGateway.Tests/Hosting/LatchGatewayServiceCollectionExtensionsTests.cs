@@ -1,5 +1,6 @@
 using LatchGateway.Codes;
 using LatchGateway.Hosting;
+using LatchGateway.Lockout;
 using LatchGateway.Logging;
 using LatchGateway.Store;
 using LatchGateway.Tests.Logging;
@@ -39,7 +40,8 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
         var store = services.GetRequiredService<ILatchStore>();
 
         Assert.Same(services.GetRequiredService<InMemoryLatchStore>(), store);
-        Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemoryStoreSweeper);
+        Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemorySweeper<InMemoryLatchStore>);
+        Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemorySweeper<InMemoryLockoutStore>);
     }
 
     [Fact]
