@@ -1,9 +1,10 @@
 using System.Diagnostics.Metrics;
+using LatchGateway.Paths;
 using LatchGateway.Validation;
 
 namespace LatchGateway.Diagnostics;
 
-/// <summary>The <c>LatchGateway</c> meter. Labels are bounded: route ids and outcomes, never users, IPs or codes.</summary>
+/// <summary>The <c>LatchGateway</c> meter. Labels are bounded: route ids, outcomes and reasons, never users, IPs, paths or codes.</summary>
 internal sealed class LatchMetrics
 {
     public const string MeterName = "LatchGateway";
@@ -17,6 +18,7 @@ internal sealed class LatchMetrics
     private readonly Counter<long> _lockouts;
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _auditDropped;
+    private readonly Counter<long> _pathsRejected;
     private int _storeAvailable = 1;
 
     public LatchMetrics(IMeterFactory meterFactory)
@@ -33,6 +35,8 @@ internal sealed class LatchMetrics
             description: "Time to validate and burn a code, by route.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _auditDropped = meter.CreateCounter<long>("latch.audit.dropped", description: "Audit events dropped: queue full or sink failing.");
+        _pathsRejected = meter.CreateCounter<long>(
+            "latch.paths.rejected", description: "Requests on the Proxy listener refused before routing for an ambiguous path, by reason.");
         meter.CreateObservableGauge(
             "latch.store.available",
             () => Volatile.Read(ref _storeAvailable),
@@ -53,6 +57,9 @@ internal sealed class LatchMetrics
     public void LockedOut() => _lockouts.Add(1);
 
     public void AuditDropped(long count) => _auditDropped.Add(count);
+
+    /// <summary>One ambiguous path refused; the label is one of the few fixed reason names, never the path.</summary>
+    public void PathRejected(PathRejection reason) => _pathsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToName()));
 
     /// <summary>
     /// Records whether the store answered (reported by the Redis connection, the one place every Redis operation

@@ -38,4 +38,9 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Error, "Validating a presentation on route {Route} failed unexpectedly; refusing (fail closed).")]
     public static partial void PresentationFailed(ILogger logger, string route, Exception exception);
+
+    // Debug, like Kestrel's own bad-request events: a scanner sends such paths by the thousand. latch_paths_rejected_total
+    // counts them at every level. The path is the raw one, without the query string (which may hold a code).
+    [LoggerMessage(20, LogLevel.Debug, "Ambiguous request path refused on the Proxy listener ({Reason}): {RawPath} (client {ClientIp}).")]
+    public static partial void PathRejected(ILogger logger, string reason, string rawPath, IPAddress? clientIp);
 }

@@ -2,6 +2,7 @@ using LatchGateway.Admin;
 using LatchGateway.Development;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
+using LatchGateway.Paths;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace LatchGateway.Hosting;
@@ -41,6 +42,11 @@ public static class GatewayHost
         RequireListener(builder.Configuration, Listeners.Admin);
 
         var app = builder.Build();
+
+        // Ambiguous paths are refused before routing, so no route is ever matched against one; routing is then
+        // placed explicitly (it would otherwise come first) and everything else keeps its place after it.
+        app.UseMiddleware<AmbiguousPathGuard>();
+        app.UseRouting();
         app.UseMiddleware<IdentityHeaderFilter>();
 
         // With no proxy listed, ASP.NET Core's forwarded-headers handling would believe every sender: run it only

@@ -4,7 +4,8 @@ using Microsoft.Net.Http.Headers;
 namespace LatchGateway.Transforms;
 
 /// <summary>
-/// The RFC 9457 answers a latched route gives instead of forwarding. The bodies are fixed: they say what
+/// The RFC 9457 answers the gateway gives instead of forwarding: a latched route's, and the refusal of an
+/// ambiguous path on any Proxy route. The bodies are fixed: they say what
 /// the client may know (the <c>error</c> member) and nothing of why a code was refused.
 /// </summary>
 internal sealed class LatchProblem
@@ -20,6 +21,10 @@ internal sealed class LatchProblem
 
     public static readonly LatchProblem Unavailable = new(
         StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "latch_unavailable", "Latch codes cannot be checked right now.");
+
+    /// <summary>Any Proxy route, before routing: the path could mean another route to a backend (see <c>AmbiguousPath</c>).</summary>
+    public static readonly LatchProblem PathRejected = new(
+        StatusCodes.Status400BadRequest, "Bad Request", "path_rejected", "The request path is ambiguous and is refused.");
 
     private const string ContentType = "application/problem+json";
 

@@ -13,6 +13,7 @@ public sealed class LatchProblemTests
         { nameof(LatchProblem.Invalid), 403, "latch_invalid" },
         { nameof(LatchProblem.LockedOut), 429, "latch_locked_out" },
         { nameof(LatchProblem.Unavailable), 503, "latch_unavailable" },
+        { nameof(LatchProblem.PathRejected), 400, "path_rejected" },
     };
 
     [Theory]
@@ -62,6 +63,7 @@ public sealed class LatchProblemTests
         nameof(LatchProblem.Required) => LatchProblem.Required,
         nameof(LatchProblem.Invalid) => LatchProblem.Invalid,
         nameof(LatchProblem.LockedOut) => LatchProblem.LockedOut,
+        nameof(LatchProblem.PathRejected) => LatchProblem.PathRejected,
         _ => LatchProblem.Unavailable,
     };
 
