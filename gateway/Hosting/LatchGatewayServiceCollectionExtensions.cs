@@ -48,6 +48,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<LatchMetrics>();
         services.TryAddSingleton<ClientIdentity>();
         services.TryAddSingleton<TrustedProxies>();
+        services.TryAddSingleton<LatchRequestScrubber>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, TrustedProxies>(sp => sp.GetRequiredService<TrustedProxies>()));
         services.TryAddSingleton<LockoutGuard>();
         services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());

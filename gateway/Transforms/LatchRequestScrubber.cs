@@ -1,3 +1,5 @@
+using LatchGateway.Admin.Configuration;
+using LatchGateway.Identity;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Transforms;
@@ -5,15 +7,18 @@ namespace LatchGateway.Transforms;
 /// <summary>
 /// First transform of every route, latched or not: drops client-sent <c>X-Latch-*</c> headers and the
 /// <c>latch_code</c> query parameter from the forwarded request, so no backend ever sees a code or a forged
-/// <c>X-Latch-Id</c>.
+/// <c>X-Latch-Id</c>. Header names are read as CGI-style backends read them (<see cref="CgiHeaderName"/>):
+/// <c>X_Latch_Id</c> goes like <c>X-Latch-Id</c>, and so does any other spelling of the identity header
+/// (<c>Latch:Identity:Header</c>), <c>X_Forwarded_User</c> for <c>X-Forwarded-User</c>, whoever sent it. The
+/// identity header under its own name is left to <see cref="IdentityHeaderFilter"/>, which has already removed it
+/// unless a trusted proxy sent it.
 /// </summary>
-internal sealed class LatchRequestScrubber : RequestTransform
+internal sealed class LatchRequestScrubber(LiveOptions<LatchIdentityOptions> identity) : RequestTransform
 {
-    public static readonly LatchRequestScrubber Instance = new();
-
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
-        RemoveReservedHeaders(context.ProxyRequest.Headers);
+        ArgumentNullException.ThrowIfNull(context);
+        RemoveReservedHeaders(context.ProxyRequest.Headers, identity.Current.Header);
 
         var request = context.HttpContext.Request;
         if (PresentedCode.MayCarryCode(request.QueryString) && request.Query.ContainsKey(PresentedCode.QueryName))
@@ -26,12 +31,22 @@ internal sealed class LatchRequestScrubber : RequestTransform
         return ValueTask.CompletedTask;
     }
 
-    private static void RemoveReservedHeaders(System.Net.Http.Headers.HttpRequestHeaders headers)
+    /// <summary>
+    /// Whether a client may not send <paramref name="name"/> on: it is an <c>X-Latch-*</c> header in any spelling,
+    /// or the identity header spelled otherwise than configured.
+    /// </summary>
+    internal static bool IsReserved(string name, string? identityHeader) =>
+        CgiHeaderName.StartsWith(name, PresentedCode.ReservedHeaderPrefix)
+        || (identityHeader is not null
+            && CgiHeaderName.SameVariable(name, identityHeader)
+            && !name.Equals(identityHeader, StringComparison.OrdinalIgnoreCase));
+
+    private static void RemoveReservedHeaders(System.Net.Http.Headers.HttpRequestHeaders headers, string? identityHeader)
     {
         List<string>? reserved = null;
         foreach (var header in headers.NonValidated)
         {
-            if (header.Key.StartsWith(PresentedCode.ReservedHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            if (IsReserved(header.Key, identityHeader))
             {
                 (reserved ??= []).Add(header.Key);
             }

@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace LatchGateway.Transforms;
 
 /// <summary>Puts <see cref="LatchRequestScrubber"/> in front of every route's request transforms.</summary>
-internal sealed class LatchScrubbingTransformProvider : ITransformProvider
+internal sealed class LatchScrubbingTransformProvider(LatchRequestScrubber scrubber) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -16,6 +16,6 @@ internal sealed class LatchScrubbingTransformProvider : ITransformProvider
     public void Apply(TransformBuilderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.RequestTransforms.Insert(0, LatchRequestScrubber.Instance);
+        context.RequestTransforms.Insert(0, scrubber);
     }
 }

@@ -116,11 +116,12 @@ public class TransformBenchmarks
         using var request = StartRequestActivity();
         using var proxyRequest = new HttpRequestMessage();
         var context = new RequestTransformContext { HttpContext = _http, ProxyRequest = proxyRequest, DestinationPrefix = DestinationPrefix };
+        var scrubber = _gateway.Services.GetRequiredService<LatchRequestScrubber>();
         var scrubbed = 0;
         foreach (var code in _fresh.Presented)
         {
             proxyRequest.Headers.TryAddWithoutValidation(PresentedCode.HeaderName, code);
-            await LatchRequestScrubber.Instance.ApplyAsync(context);
+            await scrubber.ApplyAsync(context);
             scrubbed += proxyRequest.Headers.Contains(PresentedCode.HeaderName) ? 0 : 1;
         }
 

@@ -87,15 +87,21 @@ public sealed class JsonConsoleLogTests : IAsyncLifetime
                 code = JsonSerializer.Deserialize<JsonElement>(body).GetProperty("code").GetString()!;
             }
 
+            // First a malformed value, refused without consuming the code, then the code itself.
             using (var proxy = new HttpClient { BaseAddress = proxyAddress, Timeout = Timeout })
-            using (var presented = await proxy.GetAsync($"{path.TrimStart('/')}?latch_code={code}", timeout.Token))
             {
+                using (var malformed = await proxy.GetAsync($"{path.TrimStart('/')}?latch_code=;{code}", timeout.Token))
+                {
+                    Assert.Equal(HttpStatusCode.Forbidden, malformed.StatusCode);
+                }
+
+                using var presented = await proxy.GetAsync($"{path.TrimStart('/')}?latch_code={code}", timeout.Token);
                 Assert.Equal(HttpStatusCode.OK, presented.StatusCode);
             }
 
-            // The console logger writes in the background: wait until the presentation's request lines are out.
+            // The console logger writes in the background: wait until both requests' start and end lines are out.
             var logged = await LatchHttp.EventuallyAsync(
-                () => Task.FromResult(lines.Count(l => l.Contains(path, StringComparison.Ordinal)) >= 2), TimeSpan.FromSeconds(5));
+                () => Task.FromResult(lines.Count(l => l.Contains(path, StringComparison.Ordinal)) >= 4), TimeSpan.FromSeconds(5));
             Assert.True(logged, $"the presentation was not logged:\n{string.Join("\n", lines)}");
         }
         finally

@@ -36,6 +36,10 @@ public sealed class LeakScenario : IAsyncLifetime
         ["header, unlatched route"] = "header:/public/{path}",
         ["query, latched route, percent-encoded parameter name"] = "raw:/orders/admin/{path}?%6Catch_code={code}",
         ["query, latched route, quoted value"] = "/orders/admin/{path}?latch_code='{code}'",
+        ["query, latched route, semicolon before the code"] = "/orders/admin/{path}?latch_code=;{code}",
+        ["query, latched route, equals sign before the code"] = "/orders/admin/{path}?latch_code=={code}&b=1",
+        ["query, latched route, encoded semicolon before the code"] = "/orders/admin/{path}?latch_code=%3B{code}",
+        ["query, latched route, after a semicolon"] = "/orders/admin/{path}?a=1;latch_code={code}",
     };
 
     public TestBackend Backend { get; private set; } = null!;

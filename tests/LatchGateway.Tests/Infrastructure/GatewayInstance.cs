@@ -49,13 +49,23 @@ public sealed class GatewayInstance : IAsyncDisposable
     /// <paramref name="configure"/>, when given, sees the builder just before the host is built (e.g. to add a
     /// reloadable configuration file).
     /// </summary>
-    public static async Task<GatewayInstance> StartAsync(
+    public static Task<GatewayInstance> StartAsync(
         TestBackend backend,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        string environment = "Testing",
+        LogLevel minimumLogLevel = LogLevel.Information,
+        Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(backend.Address, settings, environment, minimumLogLevel, configure);
+
+    /// <summary>Starts a gateway in front of the backend at <paramref name="backend"/>; see the overload above.</summary>
+    public static async Task<GatewayInstance> StartAsync(
+        Uri backend,
         IReadOnlyDictionary<string, string?>? settings = null,
         string environment = "Testing",
         LogLevel minimumLogLevel = LogLevel.Information,
         Action<WebApplicationBuilder>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(backend);
         var proxyPort = FreePort.Next();
         var adminPort = FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -75,7 +85,7 @@ public sealed class GatewayInstance : IAsyncDisposable
             ["ReverseProxy:Routes:public:Match:Path"] = "/public/{**rest}",
             ["ReverseProxy:Routes:shadow:ClusterId"] = "backend",
             ["ReverseProxy:Routes:shadow:Match:Path"] = "/admin/{**rest}",
-            ["ReverseProxy:Clusters:backend:Destinations:d1:Address"] = backend.Address.ToString(),
+            ["ReverseProxy:Clusters:backend:Destinations:d1:Address"] = backend.ToString(),
             ["Latch:Audit:Path"] = Path.Combine(Directory.CreateTempSubdirectory("latch-audit-").FullName, "audit.jsonl"),
         };
         foreach (var (name, (key, scopes)) in ApiKeys)

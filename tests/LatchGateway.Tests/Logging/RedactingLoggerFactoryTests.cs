@@ -25,6 +25,10 @@ public sealed class RedactingLoggerFactoryTests : IDisposable
     [InlineData("http://gw/x?latch_code=" + Secret)]
     [InlineData("http://gw/x?a=1&LATCH_CODE=" + Secret + "&b=2")]
     [InlineData("http://gw/x?latch%5Fcode=" + Secret)]
+    [InlineData("http://gw/x?latch_code=;" + Secret)]
+    [InlineData("http://gw/x?latch_code==" + Secret + "&b=1")]
+    [InlineData("http://gw/x?LATCH%5FCODE=%3B" + Secret)]
+    [InlineData("http://gw/x?a=1;latch_code=" + Secret)]
     public void Masks_codes_in_the_message_and_the_structured_values(string url)
     {
 #pragma warning disable CA1848, CA1873, CA2254 // the point is to log the way any library may
@@ -73,6 +77,24 @@ public sealed class RedactingLoggerFactoryTests : IDisposable
         var entry = Assert.Single(_captured.Entries);
         AssertRedacted(entry);
         Assert.Same(exception, entry.Exception);
+    }
+
+    [Fact]
+    public void Masks_a_code_behind_a_semicolon_in_an_exception_and_a_Uri_value()
+    {
+        var exception = new InvalidOperationException("Invalid request target: '/x?latch_code=;" + Secret + "'");
+        var url = new Uri("http://backend/x?a=1;latch_code=;" + Secret + "&b=2");
+
+        var state = new ListState(("Url", url));
+
+        _logger.Log(LogLevel.Information, new EventId(9), state, exception, static (_, _) => "Proxying");
+
+        var entry = Assert.Single(_captured.Entries);
+        Assert.Equal("http://backend/x?a=1;latch_code=[redacted]&b=2", Assert.Single(entry.Values).Value);
+        Assert.IsType<RedactedException>(entry.Exception);
+        Assert.Equal("Invalid request target: '/x?latch_code=[redacted]", entry.Exception.Message);
+        Assert.DoesNotContain(Secret, entry.Exception.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(nameof(InvalidOperationException), entry.Exception.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using LatchGateway.Identity;
+using LatchGateway.Tests.Hosting;
 using LatchGateway.Transforms;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Configuration;
@@ -15,9 +17,11 @@ public sealed class LatchScrubbingTransformProviderTests
         var context = new TransformBuilderContext { Services = services, Route = new RouteConfig { RouteId = "plain" } };
         var earlier = new RequestHeaderValueTransform("X-Other", "1", append: false);
         context.RequestTransforms.Add(earlier);
+        using var identity = new TestSettings<LatchIdentityOptions>(new LatchIdentityOptions());
+        var scrubber = new LatchRequestScrubber(identity);
 
-        new LatchScrubbingTransformProvider().Apply(context);
+        new LatchScrubbingTransformProvider(scrubber).Apply(context);
 
-        Assert.Equal([LatchRequestScrubber.Instance, earlier], context.RequestTransforms);
+        Assert.Equal([scrubber, earlier], context.RequestTransforms);
     }
 }
