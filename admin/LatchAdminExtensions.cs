@@ -78,6 +78,20 @@ public static class LatchAdminExtensions
         return admin;
     }
 
+    /// <summary>
+    /// Answers in problem+json what the listener serving the admin API refuses outside its handlers: unknown paths
+    /// (404), methods a path is not served with (405 with <c>Allow</c>), requests Kestrel finds unreadable once the
+    /// application runs, and bare error statuses. Use it only on that listener's branch, after routing;
+    /// <paramref name="servedHere"/> picks the endpoints that listener serves.
+    /// </summary>
+    public static IApplicationBuilder UseLatchAdminProblems(this IApplicationBuilder app, Func<Endpoint, bool> servedHere)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(servedHere);
+        var allowed = new AllowedMethods(app.ApplicationServices.GetRequiredService<EndpointDataSource>(), servedHere);
+        return app.UseMiddleware<AdminFallbackMiddleware>(allowed);
+    }
+
     /// <summary>Maps the admin API's OpenAPI document at <c>/openapi/v1.json</c>.</summary>
     public static IEndpointConventionBuilder MapLatchAdminOpenApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
@@ -38,11 +37,6 @@ internal static class CodesApi
         IssueCodeRequestReader reader,
         CancellationToken cancellationToken)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = IssueCodeRequestReader.MaxBodyBytes;
-        }
-
         IssueCodeRequest? body;
         Dictionary<string, string[]>? errors;
         try

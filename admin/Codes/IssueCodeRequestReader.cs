@@ -1,13 +1,12 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using LatchGateway.Admin.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace LatchGateway.Admin.Codes;
 
 /// <summary>
-/// Reads and checks the body of <c>POST /admin/codes</c>. Every fault, from broken JSON to an unlatched route,
-/// becomes a field-named validation error: no input reaches the store unchecked, none causes a 500.
+/// Reads and checks the body of <c>POST /admin/codes</c>. Every fault, from a duplicated member to an unlatched
+/// route, becomes a field-named validation error: no input reaches the store unchecked, none causes a 500.
 /// </summary>
 internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
 {
@@ -15,27 +14,12 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
     public const int MaxUserLength = 256;
     public const int MaxReasonLength = 1024;
     public const int MaxIpLength = 64;
-    public const long MaxBodyBytes = 16 * 1024;
+    public const int MaxBodyBytes = 16 * 1024;
 
-    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.Strict,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
-    public static async Task<(IssueCodeRequest? Request, Dictionary<string, string[]>? Errors)> ReadAsync(
-        HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync<IssueCodeRequest>(request.Body, SerializerOptions, cancellationToken);
-            return body is null ? (null, Error("body", "A JSON object is required.")) : (body, null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, Error(FieldOf(exception), "The value is not valid JSON of the expected type."));
-        }
-    }
+    /// <summary>Reads the body strictly (see <see cref="StrictJsonBody"/>); a body over 16 KiB throws 413.</summary>
+    public static Task<(IssueCodeRequest? Body, Dictionary<string, string[]>? Errors)> ReadAsync(
+        HttpRequest request, CancellationToken cancellationToken) =>
+        StrictJsonBody.ReadAsync<IssueCodeRequest>(request, MaxBodyBytes, cancellationToken);
 
     /// <summary>
     /// Checks every field; on success gives the route's id as the gateway spells it, the parsed network and the TTL.
@@ -70,14 +54,14 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
             routeId = route.Id;
         }
 
-        if (body.User is not null && (body.User.Length is 0 or > MaxUserLength || HasControlCharacters(body.User)))
+        if (body.User is not null && (body.User.Length is 0 or > MaxUserLength || PlainText.HasHiddenCharacters(body.User)))
         {
-            errors["user"] = [$"A user is 1 to {MaxUserLength} printable characters."];
+            errors["user"] = [$"A user is 1 to {MaxUserLength} characters, none of them control or invisible formatting characters."];
         }
 
-        if (body.Reason is not null && (body.Reason.Length > MaxReasonLength || HasControlCharacters(body.Reason)))
+        if (body.Reason is not null && (body.Reason.Length > MaxReasonLength || PlainText.HasHiddenCharacters(body.Reason)))
         {
-            errors["reason"] = [$"A reason is at most {MaxReasonLength} printable characters."];
+            errors["reason"] = [$"A reason is at most {MaxReasonLength} characters, none of them control or invisible formatting characters."];
         }
 
         if (body.Ip is not null && !TryParseNetwork(body.Ip, out network))
@@ -155,32 +139,4 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
         return address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
             || string.Equals(address.ToString(), text, StringComparison.Ordinal);
     }
-
-    private static string FieldOf(JsonException exception)
-    {
-        // "$.ttlSeconds" names the field; an unknown member is named in the message only.
-        var path = exception.Path;
-        if (path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal))
-        {
-            return path[2..];
-        }
-
-        return "body";
-    }
-
-    private static bool HasControlCharacters(string value)
-    {
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static Dictionary<string, string[]> Error(string field, string message) =>
-        new(StringComparer.Ordinal) { [field] = [message] };
 }

@@ -47,6 +47,12 @@ public static class GatewayHost
         // placed explicitly (it would otherwise come first) and everything else keeps its place after it.
         app.UseMiddleware<AmbiguousPathGuard>();
         app.UseRouting();
+
+        // Everything the admin listener refuses is problem+json; the proxy listener's answers stay as they were.
+        app.UseWhen(
+            static context => string.Equals(Listeners.Of(context), Listeners.Admin, StringComparison.Ordinal),
+            static admin => admin.UseLatchAdminProblems(
+                static endpoint => endpoint.Metadata.GetMetadata<ListenerMetadata>()?.Listener == Listeners.Admin));
         app.UseMiddleware<IdentityHeaderFilter>();
 
         // With no proxy listed, ASP.NET Core's forwarded-headers handling would believe every sender: run it only

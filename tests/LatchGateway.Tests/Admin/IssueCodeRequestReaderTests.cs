@@ -156,6 +156,12 @@ public sealed class IssueCodeRequestReaderTests
     [InlineData("ip", "10.0.0.0/33")]
     [InlineData("ip", "")]
     [InlineData("reason", "line\u0000break")]
+    [InlineData("user", "alice\u202Egnp.exe")]
+    [InlineData("user", "al\u200Bice")]
+    [InlineData("user", "\u2066alice\u2069")]
+    [InlineData("reason", "INC-4711\u202E")]
+    [InlineData("reason", "INC\u00074711")]
+    [InlineData("reason", "INC-4711\u061C")]
     public void Validate_names_the_bad_field(string field, string value)
     {
         value = System.Text.RegularExpressions.Regex.Unescape(value);
