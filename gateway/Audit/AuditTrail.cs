@@ -4,7 +4,7 @@ using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Audit;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using LatchGateway.Paths;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 
 namespace LatchGateway.Diagnostics;
 

@@ -12,7 +12,7 @@ using LatchGateway.Routing;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using LatchGateway.Transforms;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -52,7 +52,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, TrustedProxies>(sp => sp.GetRequiredService<TrustedProxies>()));
         services.TryAddSingleton<LockoutGuard>();
         services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());
-        services.TryAddSingleton<LatchValidator>();
+        services.TryAddSingleton<CodeBurner>();
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
         services.TryAddSingleton<AuditTrail>();

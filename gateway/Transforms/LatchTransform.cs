@@ -4,7 +4,7 @@ using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Lockout;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Transforms;
@@ -17,7 +17,7 @@ namespace LatchGateway.Transforms;
 /// </summary>
 internal sealed class LatchTransform(
     string routeId,
-    LatchValidator validator,
+    CodeBurner burner,
     ClientIdentity identity,
     LockoutGuard lockout,
     AuditTrail audit,
@@ -42,13 +42,13 @@ internal sealed class LatchTransform(
         try
         {
             // A request without a code needs no store: it is answered 401 whatever the store's state.
-            decision = await validator.ValidateAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
+            decision = await burner.BurnAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
                 .ConfigureAwait(false);
             lockedOutFor = await ApplyLockoutAsync(decision, clientIp, user, context.CancellationToken).ConfigureAwait(false);
             if (lockedOutFor > TimeSpan.Zero)
             {
                 // A locked-out client or user consumes nothing: a code this presentation took is put back.
-                await validator.RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
+                await burner.RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
                 decision = decision with { Outcome = LatchOutcome.LockedOut };
             }
         }

@@ -2,11 +2,11 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using LatchGateway.Codes;
 using LatchGateway.Store;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 
 namespace LatchGateway.Benchmarks;
 
-/// <summary><see cref="LatchValidator.Judge"/>: what a consumed live code's bindings mean for this presentation.</summary>
+/// <summary><see cref="CodeBurner.Judge"/>: what a consumed live code's bindings mean for this presentation.</summary>
 [MemoryDiagnoser]
 public class JudgeBenchmarks
 {
@@ -28,9 +28,9 @@ public class JudgeBenchmarks
 
     /// <summary>A code bound to nothing but its route (the load benchmark's codes).</summary>
     [Benchmark]
-    public int Judge() => (int)LatchValidator.Judge(_unbound, BenchGateway.LatchedRoute, Client, null, _now);
+    public int Judge() => (int)CodeBurner.Judge(_unbound, BenchGateway.LatchedRoute, Client, null, _now);
 
     /// <summary>A code bound to a /24 and a user.</summary>
     [Benchmark]
-    public int JudgeBound() => (int)LatchValidator.Judge(_bound, BenchGateway.LatchedRoute, Client, "alice", _now);
+    public int JudgeBound() => (int)CodeBurner.Judge(_bound, BenchGateway.LatchedRoute, Client, "alice", _now);
 }

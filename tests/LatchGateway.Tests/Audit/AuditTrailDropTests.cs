@@ -6,7 +6,7 @@ using LatchGateway.Audit;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
 using LatchGateway.Tests.Logging;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -12,14 +12,14 @@ namespace LatchGateway.Tests.Hosting;
 internal sealed class TestSettings<TOptions> : IOptionsFactory<TOptions>, IOptionsChangeTokenSource<TOptions>, IDisposable
     where TOptions : class
 {
-    private readonly IValidateOptions<TOptions>[] _validators;
+    private readonly IValidateOptions<TOptions>[] _burners;
     private TOptions _value;
     private CancellationTokenSource _reload = new();
 
     public TestSettings(TOptions value, params IValidateOptions<TOptions>[] validators)
     {
         _value = value;
-        _validators = validators;
+        _burners = validators;
         Live = new LiveOptions<TOptions>(this, [this], NullLogger<LiveOptions<TOptions>>.Instance);
     }
 
@@ -31,7 +31,7 @@ internal sealed class TestSettings<TOptions> : IOptionsFactory<TOptions>, IOptio
 
     public TOptions Create(string name)
     {
-        foreach (var validator in _validators)
+        foreach (var validator in _burners)
         {
             var result = validator.Validate(name, _value);
             if (result.Failed)

@@ -14,7 +14,7 @@ using LatchGateway.Tests.Hosting;
 using LatchGateway.Tests.Logging;
 using LatchGateway.Tests.Store;
 using LatchGateway.Transforms;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -227,7 +227,7 @@ public sealed class LatchTransformTests : IDisposable
 
     private LatchTransform Transform(ILatchStore? store = null) => new(
         "r1",
-        new LatchValidator(store ?? _store, TestRecords.Hasher, _time),
+        new CodeBurner(store ?? _store, TestRecords.Hasher, _time),
         new ClientIdentity(new TestSettings<LatchIdentityOptions>(new LatchIdentityOptions())),
         new LockoutGuard(
             new InMemoryLockoutStore(_time),

@@ -2,16 +2,16 @@ using System.Net;
 using LatchGateway.Codes;
 using LatchGateway.Store;
 
-namespace LatchGateway.Validation;
+namespace LatchGateway.Burn;
 
 /// <summary>
 /// Checks and burns a presented code: normalise, digest, consume atomically, then judge the bindings.
 /// A found code is consumed whatever the outcome (and restored only when its presenter turns out to be locked out);
 /// the store throws when it cannot be reached. A request without a code needs no store at all.
 /// </summary>
-internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, TimeProvider timeProvider)
+internal sealed class CodeBurner(ILatchStore store, CodeHasher hasher, TimeProvider timeProvider)
 {
-    public async ValueTask<LatchDecision> ValidateAsync(
+    public async ValueTask<LatchDecision> BurnAsync(
         string? presented, string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
         if (!TryDigest(presented, out var digest, out var outcome))
@@ -23,7 +23,7 @@ internal sealed class LatchValidator(ILatchStore store, CodeHasher hasher, TimeP
         return new LatchDecision(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record);
     }
 
-    /// <summary>Undoes what <see cref="ValidateAsync"/> consumed, for a presentation refused after all because its client or user is locked out.</summary>
+    /// <summary>Undoes what <see cref="BurnAsync"/> consumed, for a presentation refused after all because its client or user is locked out.</summary>
     public ValueTask RestoreAsync(LatchDecision decision, CancellationToken cancellationToken) =>
         decision.ConsumedCode ? store.RestoreAsync(decision.Record!.Digest, cancellationToken) : ValueTask.CompletedTask;
 

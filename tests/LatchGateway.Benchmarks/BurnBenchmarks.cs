@@ -1,32 +1,32 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LatchGateway.Benchmarks;
 
 /// <summary>
-/// <see cref="LatchValidator.ValidateAsync"/>: the whole validation of a presented code (normalise, digest, consume,
+/// <see cref="CodeBurner.BurnAsync"/>: the whole validation of a presented code (normalise, digest, consume,
 /// judge) on a store of <see cref="StoreBenchmarks.Background"/> codes. Each iteration presents <see cref="Fresh"/>
 /// distinct fresh codes once each (one invocation per iteration).
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
-public class ValidatorBenchmarks
+public class BurnBenchmarks
 {
     public const int Fresh = 1 << 18;
 
     private static readonly IPAddress Client = IPAddress.Parse("203.0.113.7");
 
     private BenchGateway _gateway = null!;
-    private LatchValidator _validator = null!;
+    private CodeBurner _burner = null!;
     private IssuedCodes _fresh = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _gateway = new BenchGateway();
-        _validator = _gateway.Services.GetRequiredService<LatchValidator>();
+        _burner = _gateway.Services.GetRequiredService<CodeBurner>();
         var now = _gateway.Clock.GetUtcNow();
         IssuedCodes.Create(StoreBenchmarks.Background, _gateway.Hasher, BenchGateway.LatchedRoute, now)
             .AddTo(_gateway.Store, now, IssuedCodes.LongTtl);
@@ -41,12 +41,12 @@ public class ValidatorBenchmarks
 
     /// <summary>The whole validation of a fresh code presented as <c>XXXXX-XXXXX</c>: every one is accepted.</summary>
     [Benchmark(OperationsPerInvoke = Fresh)]
-    public async Task<int> ValidateAsync()
+    public async Task<int> BurnAsync()
     {
         var accepted = 0;
         foreach (var code in _fresh.Presented)
         {
-            var decision = await _validator.ValidateAsync(code, BenchGateway.LatchedRoute, Client, null, CancellationToken.None);
+            var decision = await _burner.BurnAsync(code, BenchGateway.LatchedRoute, Client, null, CancellationToken.None);
             accepted += decision.Outcome == LatchOutcome.Accepted ? 1 : 0;
         }
 

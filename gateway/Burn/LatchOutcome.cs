@@ -1,4 +1,4 @@
-namespace LatchGateway.Validation;
+namespace LatchGateway.Burn;
 
 /// <summary>The precise result of one presentation on a latched route.</summary>
 internal enum LatchOutcome

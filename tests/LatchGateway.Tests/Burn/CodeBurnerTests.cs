@@ -3,12 +3,12 @@ using System.Net;
 using LatchGateway.Codes;
 using LatchGateway.Store;
 using LatchGateway.Tests.Store;
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LatchGateway.Tests.Validation;
+namespace LatchGateway.Tests.Burn;
 
-public sealed class LatchValidatorTests : IDisposable
+public sealed class CodeBurnerTests : IDisposable
 {
     private const string Code = "ABCDE-12345";
     private static readonly IPAddress Client = IPAddress.Parse("203.0.113.7");
@@ -16,13 +16,13 @@ public sealed class LatchValidatorTests : IDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly TestTelemetry _telemetry;
     private readonly CountingStore _store;
-    private readonly LatchValidator _validator;
+    private readonly CodeBurner _burner;
 
-    public LatchValidatorTests()
+    public CodeBurnerTests()
     {
         _telemetry = new TestTelemetry(_time);
         _store = new CountingStore(new InMemoryLatchStore(_time));
-        _validator = new LatchValidator(_store, TestRecords.Hasher, _time);
+        _burner = new CodeBurner(_store, TestRecords.Hasher, _time);
     }
 
     public void Dispose() => _telemetry.Dispose();
@@ -246,10 +246,10 @@ public sealed class LatchValidatorTests : IDisposable
         var now = _time.GetUtcNow();
         var otherIp = IPAddress.Parse("198.51.100.1");
 
-        Assert.Equal(LatchOutcome.RouteMismatch, LatchValidator.Judge(live, "r2", otherIp, "bob", now));
-        Assert.Equal(LatchOutcome.IpMismatch, LatchValidator.Judge(live, "r1", otherIp, "bob", now));
-        Assert.Equal(LatchOutcome.UserMismatch, LatchValidator.Judge(live, "r1", Client, "bob", now));
-        Assert.Equal(LatchOutcome.Accepted, LatchValidator.Judge(live, "r1", Client, "alice", now));
+        Assert.Equal(LatchOutcome.RouteMismatch, CodeBurner.Judge(live, "r2", otherIp, "bob", now));
+        Assert.Equal(LatchOutcome.IpMismatch, CodeBurner.Judge(live, "r1", otherIp, "bob", now));
+        Assert.Equal(LatchOutcome.UserMismatch, CodeBurner.Judge(live, "r1", Client, "bob", now));
+        Assert.Equal(LatchOutcome.Accepted, CodeBurner.Judge(live, "r1", Client, "alice", now));
     }
 
     [Fact]
@@ -258,10 +258,10 @@ public sealed class LatchValidatorTests : IDisposable
         var record = await Issue(route: "r1", user: "alice");
         var later = record.ExpiresAt + TimeSpan.FromHours(1);
 
-        Assert.Equal(LatchOutcome.Used, LatchValidator.Judge(new ConsumeResult(record, CodeState.Consumed), "r2", null, null, later));
-        Assert.Equal(LatchOutcome.Revoked, LatchValidator.Judge(new ConsumeResult(record, CodeState.Revoked), "r2", null, null, later));
-        Assert.Equal(LatchOutcome.Expired, LatchValidator.Judge(new ConsumeResult(record, CodeState.Live), "r2", null, null, later));
-        Assert.Equal(LatchOutcome.Invalid, LatchValidator.Judge(ConsumeResult.NotFound, "r1", Client, "alice", record.IssuedAt));
+        Assert.Equal(LatchOutcome.Used, CodeBurner.Judge(new ConsumeResult(record, CodeState.Consumed), "r2", null, null, later));
+        Assert.Equal(LatchOutcome.Revoked, CodeBurner.Judge(new ConsumeResult(record, CodeState.Revoked), "r2", null, null, later));
+        Assert.Equal(LatchOutcome.Expired, CodeBurner.Judge(new ConsumeResult(record, CodeState.Live), "r2", null, null, later));
+        Assert.Equal(LatchOutcome.Invalid, CodeBurner.Judge(ConsumeResult.NotFound, "r1", Client, "alice", record.IssuedAt));
     }
 
     [Fact]
@@ -287,7 +287,7 @@ public sealed class LatchValidatorTests : IDisposable
         PresentAs(presented, route, Client, user);
 
     private Task<LatchDecision> PresentAs(string? presented, string route, IPAddress? clientIp, string? user) =>
-        _validator.ValidateAsync(presented, route, clientIp, user, CancellationToken.None).AsTask();
+        _burner.BurnAsync(presented, route, clientIp, user, CancellationToken.None).AsTask();
 
     /// <summary>Counts consume calls, to show that malformed input never reaches the store.</summary>
     private sealed class CountingStore(ILatchStore inner) : ILatchStore

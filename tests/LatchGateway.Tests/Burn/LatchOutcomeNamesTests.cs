@@ -1,6 +1,6 @@
-using LatchGateway.Validation;
+using LatchGateway.Burn;
 
-namespace LatchGateway.Tests.Validation;
+namespace LatchGateway.Tests.Burn;
 
 public sealed class LatchOutcomeNamesTests
 {
