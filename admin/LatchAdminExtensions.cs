@@ -1,9 +1,9 @@
-using System.Text.Json.Serialization;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 using LatchGateway.Admin.Codes;
 using LatchGateway.Admin.Routes;
+using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -33,9 +33,6 @@ public static class LatchAdminExtensions
         services.TryAddSingleton<IssueCodeRequestReader>();
         services.AddProblemDetails();
         services.AddLatchAdminOpenApi();
-
-        // Numbers are numbers: "ttlSeconds": "120" is a wrong type, in the reader and in the OpenAPI document alike.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -1,3 +1,4 @@
+using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace LatchGateway.Admin;

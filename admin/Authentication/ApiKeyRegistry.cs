@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 
 namespace LatchGateway.Admin.Authentication;
 

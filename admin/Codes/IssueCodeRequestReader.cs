@@ -1,5 +1,6 @@
 using System.Net;
 using LatchGateway.Admin.Json;
+using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace LatchGateway.Admin.Codes;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace LatchGateway.Admin.Configuration;
+namespace LatchGateway.Configuration;
 
 /// <summary>
 /// Settings that follow configuration reloads safely. At start-up an invalid value throws (the process stops

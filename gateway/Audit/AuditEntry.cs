@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 
 namespace LatchGateway.Audit;
 
 /// <summary>
 /// An audit event as the request path records it: a struct with the address and trace id still in binary, so
-/// recording costs no allocation; the writer turns it into a <see cref="LatchAuditEvent"/>.
+/// recording costs no allocation; the writer turns it into an <see cref="AuditRecord"/>.
 /// </summary>
 internal readonly record struct AuditEntry(
     DateTimeOffset Time,
@@ -23,7 +24,7 @@ internal readonly record struct AuditEntry(
     /// <summary>The trace id of the current activity (the request's, parent included), or none.</summary>
     public static ActivityTraceId CurrentTraceId => Activity.Current?.TraceId ?? default;
 
-    public LatchAuditEvent ToEvent() => new(
+    public AuditRecord ToRecord() => new(
         Time,
         Type,
         CodeId,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.Channels;
 using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
 using LatchGateway.Burn;
@@ -98,9 +99,21 @@ internal sealed class AuditTrail : ILatchAuditTrail
     /// <summary>No more events: the writer drains what is queued and stops.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
-    public IAsyncEnumerable<LatchAuditEvent> QueryAsync(AuditQuery query, CancellationToken cancellationToken) =>
-        _sink.QueryAsync(query, cancellationToken);
+    public async IAsyncEnumerable<LatchAuditEvent> QueryAsync(
+        AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var record in _sink.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record.ToEvent();
+        }
+    }
 
-    public IAsyncEnumerable<LatchAuditEvent> ExportAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
-        _sink.ExportAsync(since, until, cancellationToken);
+    public async IAsyncEnumerable<LatchAuditEvent> ExportAsync(
+        DateTimeOffset? since, DateTimeOffset? until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var record in _sink.ExportAsync(since, until, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record.ToEvent();
+        }
+    }
 }

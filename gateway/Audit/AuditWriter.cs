@@ -1,4 +1,5 @@
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 
 namespace LatchGateway.Audit;
@@ -24,7 +25,7 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<LatchAuditEvent>(MaxBatch);
+        var batch = new List<AuditRecord>(MaxBatch);
 
         // Not stoppingToken: after StopAsync completes the queue, the loop still drains it, then ends.
         while (await trail.WaitToTakeAsync(CancellationToken.None).ConfigureAwait(false))
@@ -32,7 +33,7 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
             await GatherAsync(stoppingToken).ConfigureAwait(false);
             while (batch.Count < MaxBatch && trail.TryTake(out var entry))
             {
-                batch.Add(entry.ToEvent());
+                batch.Add(entry.ToRecord());
             }
 
             await WriteAsync(batch, stoppingToken).ConfigureAwait(false);
@@ -66,7 +67,7 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
         }
     }
 
-    private async Task WriteAsync(List<LatchAuditEvent> batch, CancellationToken stoppingToken)
+    private async Task WriteAsync(List<AuditRecord> batch, CancellationToken stoppingToken)
     {
         for (var attempt = 0; ; attempt++)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Audit;
@@ -28,7 +29,7 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
 
     public string CurrentPath => _path;
 
-    public async Task WriteAsync(IReadOnlyList<LatchAuditEvent> batch, CancellationToken cancellationToken)
+    public async Task WriteAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var stream = _stream ??= Open();
@@ -48,19 +49,19 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
         stream.Flush(flushToDisk: true);
     }
 
-    public async IAsyncEnumerable<LatchAuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<AuditRecord> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var remaining = query.Limit;
         foreach (var file in FilesNewestFirst())
         {
             // Files are in time order: keep the newest matches of this file, then move on to older files.
-            var newest = new Queue<LatchAuditEvent>();
+            var newest = new Queue<AuditRecord>();
             var startsAfterSince = true;
             await foreach (var audit in ReadAsync(file, cancellationToken).ConfigureAwait(false))
             {
                 startsAfterSince &= query.Since is null || audit.Time >= query.Since;
-                if (query.Matches(audit))
+                if (audit.Matches(query))
                 {
                     newest.Enqueue(audit);
                     if (newest.Count > remaining)
@@ -83,7 +84,7 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
         }
     }
 
-    public async IAsyncEnumerable<LatchAuditEvent> ExportAsync(
+    public async IAsyncEnumerable<AuditRecord> ExportAsync(
         DateTimeOffset? since, DateTimeOffset? until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var file in FilesNewestFirst().Reverse())
@@ -100,7 +101,7 @@ internal sealed class FileAuditSink : IAuditSink, IDisposable
 
     public void Dispose() => _stream?.Dispose();
 
-    private static async IAsyncEnumerable<LatchAuditEvent> ReadAsync(string file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<AuditRecord> ReadAsync(string file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         FileStream stream;
         try

@@ -1,4 +1,5 @@
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 
 namespace LatchGateway.Audit;
 
@@ -6,11 +7,11 @@ namespace LatchGateway.Audit;
 internal interface IAuditSink
 {
     /// <summary>Writes a batch durably (or throws); called by one writer at a time.</summary>
-    Task WriteAsync(IReadOnlyList<LatchAuditEvent> batch, CancellationToken cancellationToken);
+    Task WriteAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken);
 
     /// <summary>Matching events, newest first, at most <see cref="AuditQuery.Limit"/>.</summary>
-    IAsyncEnumerable<LatchAuditEvent> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
+    IAsyncEnumerable<AuditRecord> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 
     /// <summary>Events from <paramref name="since"/> (inclusive) to <paramref name="until"/> (exclusive), oldest first.</summary>
-    IAsyncEnumerable<LatchAuditEvent> ExportAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken);
+    IAsyncEnumerable<AuditRecord> ExportAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken);
 }

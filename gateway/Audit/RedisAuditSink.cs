@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal sealed class RedisAuditSink : IAuditSink
         _maxLength = audit.Value.StreamMaxLength;
     }
 
-    public async Task WriteAsync(IReadOnlyList<LatchAuditEvent> batch, CancellationToken cancellationToken)
+    public async Task WriteAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         await _connection.RunAsync(async db =>
@@ -51,7 +52,7 @@ internal sealed class RedisAuditSink : IAuditSink
         }).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<LatchAuditEvent> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<AuditRecord> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var remaining = query.Limit;
@@ -62,7 +63,7 @@ internal sealed class RedisAuditSink : IAuditSink
             var page = await RangeAsync(floor, ceiling, Order.Descending).ConfigureAwait(false);
             foreach (var entry in page)
             {
-                if (Parse(entry) is { } audit && query.Matches(audit))
+                if (Parse(entry) is { } audit && audit.Matches(query))
                 {
                     yield return audit;
                     if (--remaining == 0)
@@ -81,7 +82,7 @@ internal sealed class RedisAuditSink : IAuditSink
         }
     }
 
-    public async IAsyncEnumerable<LatchAuditEvent> ExportAsync(
+    public async IAsyncEnumerable<AuditRecord> ExportAsync(
         DateTimeOffset? since, DateTimeOffset? until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         RedisValue floor = since is { } from ? $"{(from - ClockSlack).ToUnixTimeMilliseconds()}-0" : "-";
@@ -110,7 +111,7 @@ internal sealed class RedisAuditSink : IAuditSink
     private Task<StreamEntry[]> RangeAsync(RedisValue floor, RedisValue ceiling, Order order) =>
         _connection.RunAsync(db => db.StreamRangeAsync(_key, floor, ceiling, PageSize, order));
 
-    private static LatchAuditEvent? Parse(StreamEntry entry)
+    private static AuditRecord? Parse(StreamEntry entry)
     {
         var value = entry[Field];
         return value.IsNullOrEmpty ? null : AuditJson.TryParse((byte[])value!);

@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using LatchGateway.Admin;
 using LatchGateway.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 
 namespace LatchGateway.Codes;
 

@@ -1,9 +1,10 @@
 using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 using LatchGateway.Audit;
 using LatchGateway.Codes;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Lockout;

@@ -1,5 +1,5 @@
 using System.Net;
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 
 namespace LatchGateway.Identity;
 

@@ -1,4 +1,4 @@
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 
 namespace LatchGateway.Identity;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using LatchGateway.Admin.Authentication;
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 using LatchGateway.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 

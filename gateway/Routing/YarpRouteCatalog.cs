@@ -1,4 +1,5 @@
 using LatchGateway.Admin;
+using LatchGateway.Contracts;
 using LatchGateway.Transforms;
 using Yarp.ReverseProxy;
 

@@ -1,4 +1,5 @@
 using LatchGateway.Codes;
+using LatchGateway.Contracts;
 
 namespace LatchGateway.Store;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LatchGateway.Admin;
 using LatchGateway.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Lockout;

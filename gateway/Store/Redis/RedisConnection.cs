@@ -1,4 +1,5 @@
 using LatchGateway.Admin;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

@@ -1,6 +1,7 @@
 using System.Net;
 using LatchGateway.Admin;
 using LatchGateway.Codes;
+using LatchGateway.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

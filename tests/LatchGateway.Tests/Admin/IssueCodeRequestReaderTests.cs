@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using LatchGateway.Admin;
 using LatchGateway.Admin.Codes;
+using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace LatchGateway.Tests.Admin;

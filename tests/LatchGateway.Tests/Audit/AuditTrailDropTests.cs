@@ -3,6 +3,7 @@ using System.Net;
 using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Store;
 using LatchGateway.Tests.Logging;
@@ -185,7 +186,7 @@ public sealed class AuditTrailDropTests : IDisposable
     /// <summary>A sink that keeps what it is given, or throws <see cref="Failure"/> (for <see cref="FailuresLeft"/> calls, or always).</summary>
     private sealed class RecordingSink : IAuditSink
     {
-        private readonly List<LatchAuditEvent> _written = [];
+        private readonly List<AuditRecord> _written = [];
         private int _attempts;
 
         public Exception? Failure { get; init; }
@@ -200,7 +201,7 @@ public sealed class AuditTrailDropTests : IDisposable
 
         public int Attempts => Volatile.Read(ref _attempts);
 
-        public List<LatchAuditEvent> Written
+        public List<AuditRecord> Written
         {
             get
             {
@@ -211,7 +212,7 @@ public sealed class AuditTrailDropTests : IDisposable
             }
         }
 
-        public async Task WriteAsync(IReadOnlyList<LatchAuditEvent> batch, CancellationToken cancellationToken)
+        public async Task WriteAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _attempts);
             Entered.TrySetResult();
@@ -232,10 +233,10 @@ public sealed class AuditTrailDropTests : IDisposable
             }
         }
 
-        public IAsyncEnumerable<LatchAuditEvent> QueryAsync(AuditQuery query, CancellationToken cancellationToken) =>
-            AsyncEnumerable.Empty<LatchAuditEvent>();
+        public IAsyncEnumerable<AuditRecord> QueryAsync(AuditQuery query, CancellationToken cancellationToken) =>
+            AsyncEnumerable.Empty<AuditRecord>();
 
-        public IAsyncEnumerable<LatchAuditEvent> ExportAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
-            AsyncEnumerable.Empty<LatchAuditEvent>();
+        public IAsyncEnumerable<AuditRecord> ExportAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
+            AsyncEnumerable.Empty<AuditRecord>();
     }
 }

@@ -1,5 +1,6 @@
 using LatchGateway.Admin.Audit;
 using LatchGateway.Audit;
+using LatchGateway.Contracts;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 
@@ -188,7 +189,7 @@ public sealed class FileAuditSinkTests : IDisposable
     private string Rotated(int index) => Path.Combine(_folder, $"audit.{index}.jsonl");
 
     /// <summary>An event <paramref name="second"/> seconds after T0, padded so about 20 fit in 4 KiB.</summary>
-    private static LatchAuditEvent Event(int second, string route = "orders-admin", string? user = null, string type = AuditEventTypes.Issued, string? reason = null) => new(
+    private static AuditRecord Event(int second, string route = "orders-admin", string? user = null, string type = AuditEventTypes.Issued, string? reason = null) => new(
         T0.AddSeconds(second),
         type,
         $"code{second:D16}",
@@ -199,9 +200,9 @@ public sealed class FileAuditSinkTests : IDisposable
         "ops",
         "0af7651916cd43dd8448eb211c80319c");
 
-    private static async Task<List<LatchAuditEvent>> QueryAsync(FileAuditSink sink, AuditQuery query)
+    private static async Task<List<AuditRecord>> QueryAsync(FileAuditSink sink, AuditQuery query)
     {
-        var events = new List<LatchAuditEvent>();
+        var events = new List<AuditRecord>();
         await foreach (var audit in sink.QueryAsync(query, CancellationToken.None))
         {
             events.Add(audit);
@@ -210,9 +211,9 @@ public sealed class FileAuditSinkTests : IDisposable
         return events;
     }
 
-    private static async Task<List<LatchAuditEvent>> ExportAsync(FileAuditSink sink, DateTimeOffset? since, DateTimeOffset? until)
+    private static async Task<List<AuditRecord>> ExportAsync(FileAuditSink sink, DateTimeOffset? since, DateTimeOffset? until)
     {
-        var events = new List<LatchAuditEvent>();
+        var events = new List<AuditRecord>();
         await foreach (var audit in sink.ExportAsync(since, until, CancellationToken.None))
         {
             events.Add(audit);

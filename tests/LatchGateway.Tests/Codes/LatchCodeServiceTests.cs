@@ -1,3 +1,4 @@
+using LatchGateway.Contracts;
 using LatchGateway.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using System.Net;

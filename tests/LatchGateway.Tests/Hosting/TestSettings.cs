@@ -1,4 +1,4 @@
-using LatchGateway.Admin.Configuration;
+using LatchGateway.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using LatchGateway.Admin.Audit;
+using LatchGateway.Contracts;
 
 namespace LatchGateway.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using LatchGateway.Audit;
+using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
@@ -28,12 +29,12 @@ internal sealed class TestTelemetry : IDisposable
     public AuditTrail Audit { get; }
 
     /// <summary>Everything recorded so far and not yet written, as events.</summary>
-    public List<LatchGateway.Admin.Audit.LatchAuditEvent> Queued()
+    public List<AuditRecord> Queued()
     {
-        var events = new List<LatchGateway.Admin.Audit.LatchAuditEvent>();
+        var events = new List<AuditRecord>();
         while (Audit.TryTake(out var entry))
         {
-            events.Add(entry.ToEvent());
+            events.Add(entry.ToRecord());
         }
 
         return events;

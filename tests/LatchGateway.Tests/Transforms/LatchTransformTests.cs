@@ -1,3 +1,4 @@
+using LatchGateway.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 using LatchGateway.Lockout;
 using LatchGateway.Tests.Infrastructure;

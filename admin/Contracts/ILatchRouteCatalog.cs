@@ -1,4 +1,4 @@
-namespace LatchGateway.Admin;
+namespace LatchGateway.Contracts;
 
 /// <summary>The proxy routes as currently configured.</summary>
 public interface ILatchRouteCatalog

@@ -1,4 +1,4 @@
-namespace LatchGateway.Admin;
+namespace LatchGateway.Contracts;
 
 /// <summary>
 /// What the admin API needs from the latch engine: issue, read and revoke codes.

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace LatchGateway.Admin;
+namespace LatchGateway.Contracts;
 
 /// <summary>A validated request to issue a code.</summary>
 /// <param name="Route">Route id the code opens.</param>
@@ -27,22 +27,3 @@ public sealed record LatchCodeInfo(
 
 /// <summary>A freshly issued code and its metadata.</summary>
 public sealed record IssuedLatchCode(string Code, LatchCodeInfo Info);
-
-/// <summary>Thrown when the code store cannot be reached; callers fail closed.</summary>
-public sealed class LatchStoreUnavailableException : Exception
-{
-    public LatchStoreUnavailableException()
-        : base("The latch code store is unavailable.")
-    {
-    }
-
-    public LatchStoreUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public LatchStoreUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

@@ -1,4 +1,4 @@
-namespace LatchGateway.Admin.Audit;
+namespace LatchGateway.Contracts;
 
 /// <summary>
 /// One audit event: what happened to a code, where, and on whose behalf. Never carries the code itself.

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace LatchGateway.Admin.Authentication;
+namespace LatchGateway.Contracts;
 
 /// <summary>
 /// Limits failed <c>X-Api-Key</c> attempts per client address, like the lockout on latched routes. The gateway

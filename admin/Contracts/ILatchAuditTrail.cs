@@ -1,4 +1,4 @@
-namespace LatchGateway.Admin.Audit;
+namespace LatchGateway.Contracts;
 
 /// <summary>Reads the audit trail. The gateway host supplies the implementation over its audit sink.</summary>
 public interface ILatchAuditTrail
@@ -13,12 +13,10 @@ public interface ILatchAuditTrail
 /// <summary>A search of the audit trail; null filters match everything.</summary>
 public sealed record AuditQuery(int Limit, string? Route, string? User, string? Type, DateTimeOffset? Since)
 {
-    public bool Matches(LatchAuditEvent audit)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        return (Route is null || string.Equals(audit.Route, Route, StringComparison.Ordinal))
-            && (User is null || string.Equals(audit.User, User, StringComparison.Ordinal))
-            && (Type is null || string.Equals(audit.Type, Type, StringComparison.Ordinal))
-            && (Since is null || audit.Time >= Since);
-    }
+    /// <summary>Whether an event of this time, type, route and user is one the query asks for.</summary>
+    public bool Matches(DateTimeOffset time, string type, string? route, string? user) =>
+        (Route is null || string.Equals(route, Route, StringComparison.Ordinal))
+        && (User is null || string.Equals(user, User, StringComparison.Ordinal))
+        && (Type is null || string.Equals(type, Type, StringComparison.Ordinal))
+        && (Since is null || time >= Since);
 }
