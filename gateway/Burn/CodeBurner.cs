@@ -20,7 +20,8 @@ internal sealed class CodeBurner(ILatchStore store, CodeHasher hasher, TimeProvi
         }
 
         var consumed = await store.ConsumeAsync(digest, cancellationToken).ConfigureAwait(false);
-        return new LatchDecision(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record);
+        return new LatchDecision(
+            Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record, consumed.Record is not null && consumed.PriorState == CodeState.Live);
     }
 
     /// <summary>Undoes what <see cref="BurnAsync"/> consumed, for a presentation refused after all because its client or user is locked out.</summary>

@@ -3,8 +3,7 @@ using LatchGateway.Store;
 namespace LatchGateway.Burn;
 
 /// <summary>The outcome of a presentation and, when the code was found, its record.</summary>
-internal readonly record struct LatchDecision(LatchOutcome Outcome, LatchCodeRecord? Record)
-{
-    /// <summary>Whether this presentation consumed the code: it found it live (a used or revoked code was not).</summary>
-    public bool ConsumedCode => Record is not null && Outcome is not (LatchOutcome.Used or LatchOutcome.Revoked);
-}
+/// <param name="Outcome">What the presentation comes to.</param>
+/// <param name="Record">The code's record, when one was found.</param>
+/// <param name="ConsumedCode">Whether this presentation consumed the code (the store found it live), whatever the outcome.</param>
+internal readonly record struct LatchDecision(LatchOutcome Outcome, LatchCodeRecord? Record, bool ConsumedCode = false);

@@ -43,4 +43,10 @@ internal static partial class Log
     // counts them at every level. The path is the raw one, without the query string (which may hold a code).
     [LoggerMessage(20, LogLevel.Debug, "Ambiguous request path refused on the Proxy listener ({Reason}): {RawPath} (client {ClientIp}).")]
     public static partial void PathRejected(ILogger logger, string reason, string rawPath, IPAddress? clientIp);
+
+    [LoggerMessage(13, LogLevel.Warning, "Latch code {CodeId} presented on route {Route} by a locked-out client could not be put back: it stays consumed.")]
+    public static partial void RestoreFailed(ILogger logger, string route, string? codeId, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "Sweeping expired {Items} from memory failed; the next sweep will try again.")]
+    public static partial void SweepFailed(ILogger logger, string items, Exception exception);
 }

@@ -30,8 +30,11 @@ internal sealed class AmbiguousPathGuard(RequestDelegate next, LatchMetrics metr
 
         metrics.PathRejected(reason);
 
-        // The raw path only: the query string may hold a latch code.
-        Log.PathRejected(logger, reason.ToName(), rawPath.ToString(), context.Connection.RemoteIpAddress);
+        // The raw path only: the query string may hold a latch code. Debug is off in production: no string then.
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.PathRejected(logger, reason.ToName(), rawPath.ToString(), context.Connection.RemoteIpAddress);
+        }
         return LatchProblem.PathRejected.WriteAsync(context.Response);
     }
 }

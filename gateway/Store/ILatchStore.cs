@@ -20,7 +20,8 @@ internal interface ILatchStore
 
     /// <summary>
     /// Puts a code that a presentation consumed back to live, for a presentation refused after all because its
-    /// client or user is locked out (such a presentation consumes nothing). Only a consumed code is changed.
+    /// client or user is locked out (such a presentation consumes nothing). Only a consumed code is changed, and one
+    /// whose revocation was asked for while it was consumed becomes revoked instead: no revocation is lost.
     /// </summary>
     ValueTask RestoreAsync(CodeDigest digest, CancellationToken cancellationToken);
 

@@ -86,7 +86,7 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
             return ValueTask.FromResult<LatchCodeRecord?>(null);
         }
 
-        var revoked = entry.TryLeaveLive(CodeState.Revoked) == CodeState.Live;
+        var revoked = entry.TryRevoke();
         return ValueTask.FromResult(revoked ? entry.Record : null);
     }
 
@@ -116,6 +116,7 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
     private sealed class Entry(LatchCodeRecord record)
     {
         private int _state;
+        private int _revocationAsked;
 
         public LatchCodeRecord Record { get; } = record;
 
@@ -125,7 +126,24 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
         public CodeState TryLeaveLive(CodeState next) =>
             (CodeState)Interlocked.CompareExchange(ref _state, (int)next, (int)CodeState.Live);
 
-        /// <summary>Moves a consumed code back to live atomically; a revoked code stays revoked.</summary>
-        public void TryRestore() => Interlocked.CompareExchange(ref _state, (int)CodeState.Live, (int)CodeState.Consumed);
+        /// <summary>
+        /// Revokes a live code; true when this call did. The request is noted first, so a code consumed at this
+        /// moment and then restored comes back revoked: no revocation is lost to a restore.
+        /// </summary>
+        public bool TryRevoke()
+        {
+            Volatile.Write(ref _revocationAsked, 1);
+            return TryLeaveLive(CodeState.Revoked) == CodeState.Live;
+        }
+
+        /// <summary>Moves a consumed code back to live atomically (then to revoked if a revocation was asked meanwhile).</summary>
+        public void TryRestore()
+        {
+            if (Interlocked.CompareExchange(ref _state, (int)CodeState.Live, (int)CodeState.Consumed) == (int)CodeState.Consumed
+                && Volatile.Read(ref _revocationAsked) == 1)
+            {
+                TryLeaveLive(CodeState.Revoked);
+            }
+        }
     }
 }

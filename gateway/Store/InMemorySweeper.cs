@@ -32,10 +32,18 @@ internal sealed class InMemorySweeper<TStore>(
 
     private void Sweep()
     {
-        var removed = store.Sweep();
-        if (removed > 0)
+        // An exception escaping a timer callback would end the process: a failed sweep is logged, the next one runs.
+        try
         {
-            Diagnostics.Log.Swept(logger, removed, store.SweptItems);
+            var removed = store.Sweep();
+            if (removed > 0)
+            {
+                Diagnostics.Log.Swept(logger, removed, store.SweptItems);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Diagnostics.Log.SweepFailed(logger, store.SweptItems, exception);
         }
     }
 }

@@ -48,8 +48,7 @@ internal sealed class LatchTransform(
             lockedOutFor = await ApplyLockoutAsync(decision, clientIp, user, context.CancellationToken).ConfigureAwait(false);
             if (lockedOutFor > TimeSpan.Zero)
             {
-                // A locked-out client or user consumes nothing: a code this presentation took is put back.
-                await burner.RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
+                await RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
                 decision = decision with { Outcome = LatchOutcome.LockedOut };
             }
         }
@@ -98,6 +97,22 @@ internal sealed class LatchTransform(
             _ when decision.Outcome.IsRefusal() => lockout.CountRefusalAsync(RouteId, clientIp, user, cancellationToken),
             _ => ValueTask.FromResult(TimeSpan.Zero),
         };
+
+    /// <summary>
+    /// A locked-out client or user consumes nothing: a code this presentation took is put back. Should the store
+    /// fail now, the code stays consumed (fail closed: its owner needs a new one) and the answer is still 429.
+    /// </summary>
+    private async ValueTask RestoreAsync(LatchDecision decision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await burner.RestoreAsync(decision, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LatchStoreUnavailableException exception)
+        {
+            Log.RestoreFailed(logger, RouteId, decision.Record?.Id, exception);
+        }
+    }
 
     /// <summary>Whole seconds left, rounded up, for <c>Retry-After</c>; null when not locked out.</summary>
     private static int? RetryAfterSeconds(TimeSpan lockedOutFor) =>

@@ -26,15 +26,25 @@ internal static class RedisScripts
         return v
         """;
 
-    /// <summary>KEYS[1] code hash. Puts a consumed code back to live (a revoked one stays revoked); keeps its expiry.</summary>
+    /// <summary>
+    /// KEYS[1] code hash. Puts a consumed code back to live — or to revoked when a revocation was asked for while it
+    /// was consumed, so that no revocation is lost to a restore; keeps its expiry.
+    /// </summary>
     public const string Restore = """
-        if redis.call('HGET', KEYS[1], 's') == 'consumed' then redis.call('HSET', KEYS[1], 's', 'live') end
+        if redis.call('HGET', KEYS[1], 's') ~= 'consumed' then return 0 end
+        if redis.call('HEXISTS', KEYS[1], 'rv') == 1 then redis.call('HSET', KEYS[1], 's', 'revoked') return 0 end
+        redis.call('HSET', KEYS[1], 's', 'live')
         return 1
         """;
 
-    /// <summary>KEYS[1] code hash. Revokes a live code and returns its fields; nothing otherwise.</summary>
+    /// <summary>
+    /// KEYS[1] code hash. Revokes a live code and returns its fields; nothing otherwise. The request is noted on the
+    /// code either way ('rv'), so a code consumed at this moment and then restored (its presenter was locked out)
+    /// comes back revoked.
+    /// </summary>
     public const string Revoke = """
         local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why')
+        if v[1] == 'consumed' then redis.call('HSET', KEYS[1], 'rv', '1') end
         if v[1] ~= 'live' then return false end
         redis.call('HSET', KEYS[1], 's', 'revoked')
         return v

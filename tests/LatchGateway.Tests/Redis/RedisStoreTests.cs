@@ -8,6 +8,28 @@ namespace LatchGateway.Tests.Redis;
 public sealed class RedisStoreTests : RedisTestBase
 {
     [Fact]
+    public async Task A_restored_code_is_live_again_and_a_revocation_asked_while_it_was_consumed_is_not_lost()
+    {
+        await using var gateway = await GatewayInstance.StartAsync(Backend, RedisSettings.For(Redis.Endpoint, $"restore-{Guid.NewGuid():N}"));
+        var store = gateway.GetService<LatchGateway.Store.ILatchStore>();
+        var hasher = gateway.GetService<LatchGateway.Codes.CodeHasher>();
+        var restored = await gateway.IssueAsync();
+        var revoked = await gateway.IssueAsync();
+        var restoredDigest = hasher.Compute(LatchHttp.Normalised(restored.Code));
+        var revokedDigest = hasher.Compute(LatchHttp.Normalised(revoked.Code));
+
+        await store.ConsumeAsync(restoredDigest, default);
+        await store.RestoreAsync(restoredDigest, default);
+        await store.ConsumeAsync(revokedDigest, default);
+        Assert.Null(await store.RevokeAsync(revoked.Id, default));
+        await store.RestoreAsync(revokedDigest, default);
+
+        Assert.NotNull(await store.GetAsync(restored.Id, default));
+        Assert.Null(await store.GetAsync(revoked.Id, default));
+        Assert.Equal(LatchGateway.Store.CodeState.Revoked, (await store.ConsumeAsync(revokedDigest, default)).PriorState);
+    }
+
+    [Fact]
     public async Task Redis_holds_no_code_in_clear_only_digests_and_metadata()
     {
         await using var gateway = await GatewayInstance.StartAsync(Backend, RedisSettings.For(Redis.Endpoint));

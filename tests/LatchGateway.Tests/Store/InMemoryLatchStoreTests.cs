@@ -14,6 +14,25 @@ public sealed class InMemoryLatchStoreTests
     private DateTimeOffset Now => _time.GetUtcNow();
 
     [Fact]
+    public async Task A_restored_code_is_live_again_and_a_revocation_asked_while_it_was_consumed_is_not_lost()
+    {
+        await _store.TryAddAsync(TestRecords.Create("AAAAA11111", Now, id: "restored"), default);
+        await _store.TryAddAsync(TestRecords.Create("BBBBB22222", Now, id: "revoked"), default);
+        var restored = TestRecords.DigestOf("AAAAA11111");
+        var revoked = TestRecords.DigestOf("BBBBB22222");
+
+        await _store.ConsumeAsync(restored, default);
+        await _store.RestoreAsync(restored, default);
+        await _store.ConsumeAsync(revoked, default);
+        Assert.Null(await _store.RevokeAsync("revoked", default));
+        await _store.RestoreAsync(revoked, default);
+
+        Assert.NotNull(await _store.GetAsync("restored", default));
+        Assert.Null(await _store.GetAsync("revoked", default));
+        Assert.Equal(CodeState.Revoked, (await _store.ConsumeAsync(revoked, default)).PriorState);
+    }
+
+    [Fact]
     public async Task TryAdd_accepts_a_new_code()
     {
         Assert.True(await _store.TryAddAsync(TestRecords.Create("AAAAA11111", Now), default));
