@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using LatchGateway.Text;
 
 namespace LatchGateway.Logging;
 
@@ -94,7 +95,7 @@ internal static class SecretRedactor
             var c = name[i];
             if (c == '%' && i + 2 < name.Length && char.IsAsciiHexDigit(name[i + 1]) && char.IsAsciiHexDigit(name[i + 2]))
             {
-                c = (char)((HexValue(name[i + 1]) << 4) | HexValue(name[i + 2]));
+                c = (char)((HexDigit.Value(name[i + 1]) << 4) | HexDigit.Value(name[i + 2]));
                 i += 2;
             }
 
@@ -107,5 +108,4 @@ internal static class SecretRedactor
         return matched == Name.Length;
     }
 
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }

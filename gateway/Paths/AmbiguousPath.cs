@@ -1,3 +1,5 @@
+using LatchGateway.Text;
+
 namespace LatchGateway.Paths;
 
 /// <summary>
@@ -129,8 +131,8 @@ internal static class AmbiguousPath
             return false;
         }
 
-        var high = HexValue(path[at]);
-        var low = HexValue(path[at + 1]);
+        var high = HexDigit.Value(path[at]);
+        var low = HexDigit.Value(path[at + 1]);
         if (high < 0 || low < 0)
         {
             return false;
@@ -144,13 +146,5 @@ internal static class AmbiguousPath
     private static bool IsUnicodeEscape(ReadOnlySpan<char> path, int at) =>
         at + 4 < path.Length
         && (path[at] | 0x20) == 'u'
-        && HexValue(path[at + 1]) >= 0 && HexValue(path[at + 2]) >= 0 && HexValue(path[at + 3]) >= 0 && HexValue(path[at + 4]) >= 0;
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
+        && HexDigit.Value(path[at + 1]) >= 0 && HexDigit.Value(path[at + 2]) >= 0 && HexDigit.Value(path[at + 3]) >= 0 && HexDigit.Value(path[at + 4]) >= 0;
 }
