@@ -100,7 +100,10 @@ public static class AbuseHttp
         return JsonSerializer.Deserialize<List<LatchAuditEvent>>(body, GatewayInstance.Json)!;
     }
 
-    /// <summary>Polls the audit trail (it is written in the background) until <paramref name="done"/> holds; returns the last read.</summary>
+    /// <summary>
+    /// Polls the audit trail (it is written in the background) until <paramref name="done"/> holds; returns the last
+    /// read. On a gateway with a fake clock each poll moves it by the writer's batch window (see <see cref="AuditHttp.LetWriterRun"/>).
+    /// </summary>
     public static async Task<List<LatchAuditEvent>> WaitForAuditAsync(
         GatewayInstance gateway, Func<List<LatchAuditEvent>, bool> done, string query = "limit=1000", double timeoutSeconds = 5)
     {
@@ -109,7 +112,13 @@ public static class AbuseHttp
             async () =>
             {
                 events = await AuditAsync(gateway, query);
-                return done(events);
+                if (done(events))
+                {
+                    return true;
+                }
+
+                AuditHttp.LetWriterRun(gateway.Clock);
+                return false;
             },
             TimeSpan.FromSeconds(timeoutSeconds));
         Assert.True(reached, "audit condition not reached; events:\n" + string.Join("\n", events));

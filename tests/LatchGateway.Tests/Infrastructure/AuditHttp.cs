@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LatchGateway.Audit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LatchGateway.Tests.Infrastructure;
 
@@ -61,8 +63,12 @@ public static class AuditHttp
         return JsonSerializer.Deserialize<List<JsonElement>>(text)!;
     }
 
-    /// <summary>Polls <c>/admin/audit{query}</c> every 50 ms (for at most 5 s) until <paramref name="done"/> holds; fails the test otherwise.</summary>
-    public static async Task<List<JsonElement>> WaitForEventsAsync(HttpClient admin, string query, Func<IReadOnlyList<JsonElement>, bool> done, string? what = null)
+    /// <summary>
+    /// Polls <c>/admin/audit{query}</c> every 50 ms (for at most 5 s) until <paramref name="done"/> holds; fails the test
+    /// otherwise. <paramref name="clock"/> is the gateway's fake clock, if it runs on one: see <see cref="LetWriterRun"/>.
+    /// </summary>
+    public static async Task<List<JsonElement>> WaitForEventsAsync(
+        HttpClient admin, string query, Func<IReadOnlyList<JsonElement>, bool> done, string? what = null, FakeTimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(done);
         var deadline = DateTime.UtcNow + WriteTimeout;
@@ -80,9 +86,16 @@ public static class AuditHttp
                     + string.Join("\n", events.Select(e => e.GetRawText())));
             }
 
+            LetWriterRun(clock);
             await Task.Delay(50);
         }
     }
+
+    /// <summary>
+    /// The audit writer gathers each batch for <see cref="AuditWriter.BatchWindow"/> on the gateway's clock: on a fake
+    /// clock it writes only when the clock moves, so a wait for the trail moves it that far at each poll.
+    /// </summary>
+    public static void LetWriterRun(FakeTimeProvider? clock) => clock?.Advance(AuditWriter.BatchWindow);
 
     /// <summary>Waits for the single event of <paramref name="type"/> about code <paramref name="codeId"/>.</summary>
     public static async Task<JsonElement> WaitForEventAsync(HttpClient admin, string type, string codeId)
@@ -93,9 +106,9 @@ public static class AuditHttp
     }
 
     /// <summary>Waits for the single event recorded under trace <paramref name="traceId"/>.</summary>
-    public static async Task<JsonElement> WaitForTraceAsync(HttpClient admin, string traceId)
+    public static async Task<JsonElement> WaitForTraceAsync(HttpClient admin, string traceId, FakeTimeProvider? clock = null)
     {
-        var events = await WaitForEventsAsync(admin, "?limit=1000", e => e.Any(x => x.Str("traceId") == traceId), $"the event of trace {traceId}");
+        var events = await WaitForEventsAsync(admin, "?limit=1000", e => e.Any(x => x.Str("traceId") == traceId), $"the event of trace {traceId}", clock);
         return Assert.Single(events, x => x.Str("traceId") == traceId);
     }
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace LatchGateway.Tests.Infrastructure;
 
@@ -15,47 +12,20 @@ namespace LatchGateway.Tests.Infrastructure;
 /// </summary>
 public sealed class CgiBackend : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private CgiBackend(WebApplication app, Uri address)
+    private CgiBackend()
     {
-        _app = app;
-        Address = address;
     }
 
-    public Uri Address { get; }
+    public Uri Address => _app.Address;
 
     public ConcurrentQueue<CgiRequest> Received { get; } = new();
 
     public static async Task<CgiBackend> StartAsync()
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Testing",
-            ContentRootPath = Directory.CreateTempSubdirectory("latch-cgi-backend-").FullName,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var backend = new CgiBackend(app, new Uri($"http://127.0.0.1:{port}/"));
-        app.Run(async context =>
-        {
-            var names = new List<string>();
-            var environ = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (name, values) in context.Request.Headers)
-            {
-                names.Add(name);
-                var variable = Variable(name);
-                var value = values.ToString();
-                environ[variable] = environ.TryGetValue(variable, out var earlier) ? $"{earlier},{value}" : value;
-            }
-
-            backend.Received.Enqueue(new CgiRequest(context.Request.Path.Value ?? "", names, environ));
-            context.Response.ContentType = "text/plain";
-            await context.Response.WriteAsync("cgi");
-        });
-        await app.StartAsync();
+        var backend = new CgiBackend();
+        backend._app = await LoopbackApp.StartAsync("cgi-backend", backend.RecordAsync);
         return backend;
     }
 
@@ -72,10 +42,23 @@ public sealed class CgiBackend : IAsyncDisposable
 
     public bool Reached(string path) => Received.Any(r => r.Path == path);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task RecordAsync(HttpContext context)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        var names = new List<string>();
+        var environ = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            names.Add(name);
+            var variable = Variable(name);
+            var value = values.ToString();
+            environ[variable] = environ.TryGetValue(variable, out var earlier) ? $"{earlier},{value}" : value;
+        }
+
+        Received.Enqueue(new CgiRequest(context.Request.Path.Value ?? "", names, environ));
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync("cgi");
     }
 }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace LatchGateway.Tests.Infrastructure;
 
 /// <summary>
@@ -19,22 +21,16 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     public GatewayInstance Gateway { get; private set; } = null!;
 
+    /// <summary>
+    /// Starts another gateway on the same store and backend (with <paramref name="extra"/> settings) whose time the
+    /// test lets pass (see <see cref="GatewayTime"/>): on a fake clock on the memory store; on real time on Redis,
+    /// where code lifetimes are Redis TTLs on Redis's own clock.
+    /// </summary>
+    public Task<GatewayInstance> StartTimedGatewayAsync(IReadOnlyDictionary<string, string?>? extra = null) =>
+        StartGatewayAsync(extra, CreateClock());
+
     /// <summary>Starts another gateway on the same store and backend (with <paramref name="extra"/> settings).</summary>
-    public Task<GatewayInstance> StartGatewayAsync(IReadOnlyDictionary<string, string?>? extra = null)
-    {
-        var settings = new Dictionary<string, string?>(NoLockout);
-        foreach (var (key, value) in StoreSettings())
-        {
-            settings[key] = value;
-        }
-
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
-
-        return GatewayInstance.StartAsync(Backend, settings);
-    }
+    public Task<GatewayInstance> StartGatewayAsync(IReadOnlyDictionary<string, string?>? extra = null) => StartGatewayAsync(extra, clock: null);
 
     public async Task InitializeAsync()
     {
@@ -52,15 +48,36 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     protected abstract IReadOnlyDictionary<string, string?> StoreSettings();
 
+    /// <summary>The clock of a gateway from <see cref="StartTimedGatewayAsync"/>; null for real time.</summary>
+    protected abstract FakeTimeProvider? CreateClock();
+
     protected virtual Task StartStoreAsync() => Task.CompletedTask;
 
     protected virtual Task StopStoreAsync() => Task.CompletedTask;
+
+    private Task<GatewayInstance> StartGatewayAsync(IReadOnlyDictionary<string, string?>? extra, FakeTimeProvider? clock)
+    {
+        var settings = new Dictionary<string, string?>(NoLockout);
+        foreach (var (key, value) in StoreSettings())
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return GatewayInstance.StartAsync(Backend, settings, clock: clock);
+    }
 }
 
 /// <summary>The embedded default: codes in the gateway's memory.</summary>
 public sealed class MemoryGatewayFixture : GatewayFixture
 {
     protected override IReadOnlyDictionary<string, string?> StoreSettings() => new Dictionary<string, string?>();
+
+    protected override FakeTimeProvider CreateClock() => GatewayTime.NewClock();
 }
 
 /// <summary>Codes in a real <c>redis-server</c> started for the fixture.</summary>
@@ -69,6 +86,8 @@ public sealed class RedisGatewayFixture : GatewayFixture
     private RedisServer? _redis;
 
     protected override IReadOnlyDictionary<string, string?> StoreSettings() => RedisSettings.For(_redis!.Endpoint);
+
+    protected override FakeTimeProvider? CreateClock() => null;
 
     protected override async Task StartStoreAsync() => _redis = await RedisServer.StartAsync();
 

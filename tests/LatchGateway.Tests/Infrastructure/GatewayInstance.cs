@@ -3,7 +3,9 @@ using System.Text.Json;
 using LatchGateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LatchGateway.Tests.Infrastructure;
 
@@ -28,12 +30,13 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private GatewayInstance(WebApplication app, Uri proxy, Uri admin, CapturedLogs logs)
+    private GatewayInstance(WebApplication app, Uri proxy, Uri admin, CapturedLogs logs, FakeTimeProvider? clock)
     {
         _app = app;
         ProxyAddress = proxy;
         AdminAddress = admin;
         Logs = logs;
+        Clock = clock;
     }
 
     public Uri ProxyAddress { get; }
@@ -42,20 +45,26 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
+    /// <summary>The fake clock the gateway runs on, or null when it runs on real time.</summary>
+    public FakeTimeProvider? Clock { get; }
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>
     /// Starts a gateway in front of <paramref name="backend"/>; <paramref name="settings"/> add or override keys.
     /// <paramref name="configure"/>, when given, sees the builder just before the host is built (e.g. to add a
-    /// reloadable configuration file).
+    /// reloadable configuration file). <paramref name="clock"/>, when given, is the host's <see cref="TimeProvider"/>:
+    /// the gateway's time (code lifetimes, lockout windows, sweeps, the audit writer's batching) then passes only when
+    /// the test advances it (see <see cref="GatewayTime"/>).
     /// </summary>
     public static Task<GatewayInstance> StartAsync(
         TestBackend backend,
         IReadOnlyDictionary<string, string?>? settings = null,
         string environment = "Testing",
         LogLevel minimumLogLevel = LogLevel.Information,
-        Action<WebApplicationBuilder>? configure = null) =>
-        StartAsync(backend.Address, settings, environment, minimumLogLevel, configure);
+        Action<WebApplicationBuilder>? configure = null,
+        FakeTimeProvider? clock = null) =>
+        StartAsync(backend.Address, settings, environment, minimumLogLevel, configure, clock);
 
     /// <summary>Starts a gateway in front of the backend at <paramref name="backend"/>; see the overload above.</summary>
     public static async Task<GatewayInstance> StartAsync(
@@ -63,7 +72,8 @@ public sealed class GatewayInstance : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null,
         string environment = "Testing",
         LogLevel minimumLogLevel = LogLevel.Information,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        FakeTimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var proxyPort = FreePort.Next();
@@ -111,10 +121,16 @@ public sealed class GatewayInstance : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
+        if (clock is not null)
+        {
+            // The host registered TimeProvider.System with TryAdd before this point: replace that registration.
+            builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+        }
+
         configure?.Invoke(builder);
         var app = GatewayHost.Build(builder);
         await app.StartAsync();
-        return new GatewayInstance(app, new Uri($"http://127.0.0.1:{proxyPort}/"), new Uri($"http://127.0.0.1:{adminPort}/"), logs);
+        return new GatewayInstance(app, new Uri($"http://127.0.0.1:{proxyPort}/"), new Uri($"http://127.0.0.1:{adminPort}/"), logs, clock);
     }
 
     public HttpClient CreateProxyClient() => new() { BaseAddress = ProxyAddress };

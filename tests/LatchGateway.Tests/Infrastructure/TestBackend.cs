@@ -1,48 +1,25 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace LatchGateway.Tests.Infrastructure;
 
 /// <summary>A real HTTP backend on a loopback port that records every request it receives.</summary>
 public sealed class TestBackend : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private TestBackend(WebApplication app, Uri address)
+    private TestBackend()
     {
-        _app = app;
-        Address = address;
     }
 
-    public Uri Address { get; }
+    public Uri Address => _app.Address;
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
     public static async Task<TestBackend> StartAsync()
     {
-        var port = FreePort.Next();
-        // An empty content root: the gateway's appsettings.json beside the tests must not configure the backend.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Testing",
-            ContentRootPath = Directory.CreateTempSubdirectory("latch-backend-").FullName,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var backend = new TestBackend(app, new Uri($"http://127.0.0.1:{port}/"));
-        app.Run(async context =>
-        {
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            backend.Received.Enqueue(new ReceivedRequest(
-                context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers));
-            context.Response.ContentType = "text/plain";
-            await context.Response.WriteAsync($"backend:{context.Request.Path}");
-        });
-        await app.StartAsync();
+        var backend = new TestBackend();
+        backend._app = await LoopbackApp.StartAsync("backend", backend.RecordAsync);
         return backend;
     }
 
@@ -50,10 +27,14 @@ public sealed class TestBackend : IAsyncDisposable
     public IReadOnlyList<ReceivedRequest> ReceivedUnder(string prefix) =>
         Received.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task RecordAsync(HttpContext context)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        Received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers));
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync($"backend:{context.Request.Path}");
     }
 }
 

@@ -126,44 +126,40 @@ public abstract class LockoutBurstTests
     }
 
     [Fact]
-    public async Task Addresses_of_one_IPv6_64_count_as_one_client()
-    {
-        await using var gateways = await StartAsync(Settings);
-        using var clients = gateways.ProxyClients(IPAddress.Loopback);
-
-        // Rotating through the /64 does not help: each guess is from another address of it.
-        for (var i = 1; i <= MaxFailures; i++)
-        {
-            using var refused = await clients[i].PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode(), null, ("X-Forwarded-For", $"2001:db8:1:2::{i:x}"));
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        }
-
-        var valid = await gateways[0].IssueAsync();
-        using var sameSubnet = await clients[0].PresentAsync(LatchHttp.UniquePath(), valid.Code, null, ("X-Forwarded-For", "2001:db8:1:2:ffff:ffff:ffff:ffff"));
-        using var otherSubnet = await clients[1].PresentAsync(LatchHttp.UniquePath(), valid.Code, null, ("X-Forwarded-For", "2001:db8:1:3::1"));
-
-        await AbuseHttp.AssertLockedOutAsync(sameSubnet);
-        Assert.Equal(HttpStatusCode.OK, otherSubnet.StatusCode);
-    }
+    public Task Addresses_of_one_IPv6_64_count_as_one_client() =>
+        AssertOneNetworkIsOneClientAsync(Settings, i => $"2001:db8:1:2::{i:x}", sameNetwork: "2001:db8:1:2:ffff:ffff:ffff:ffff", otherNetwork: "2001:db8:1:3::1");
 
     [Fact]
-    public async Task An_IPv4_prefix_of_24_counts_a_whole_subnet_as_one_client()
+    public Task An_IPv4_prefix_of_24_counts_a_whole_subnet_as_one_client() =>
+        AssertOneNetworkIsOneClientAsync(
+            AbuseHttp.Merge(Settings, new Dictionary<string, string?> { ["Latch:Lockout:IPv4Prefix"] = "24" }),
+            i => $"192.0.2.{i}",
+            sameNetwork: "192.0.2.200",
+            otherNetwork: "192.0.3.1");
+
+    /// <summary>
+    /// Refuses <see cref="MaxFailures"/> guesses, each from another address of one network (<paramref name="guesser"/>
+    /// of 1, 2, …): rotating through the network does not help, a valid code from <paramref name="sameNetwork"/> is
+    /// locked out, and one from <paramref name="otherNetwork"/> is accepted.
+    /// </summary>
+    private async Task AssertOneNetworkIsOneClientAsync(
+        IReadOnlyDictionary<string, string?> settings, Func<int, string> guesser, string sameNetwork, string otherNetwork)
     {
-        await using var gateways = await StartAsync(AbuseHttp.Merge(Settings, new Dictionary<string, string?> { ["Latch:Lockout:IPv4Prefix"] = "24" }));
+        await using var gateways = await StartAsync(settings);
         using var clients = gateways.ProxyClients(IPAddress.Loopback);
 
         for (var i = 1; i <= MaxFailures; i++)
         {
-            using var refused = await clients[i].PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode(), null, ("X-Forwarded-For", $"192.0.2.{i}"));
+            using var refused = await clients[i].PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode(), null, ("X-Forwarded-For", guesser(i)));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
 
         var valid = await gateways[0].IssueAsync();
-        using var sameSubnet = await clients[0].PresentAsync(LatchHttp.UniquePath(), valid.Code, null, ("X-Forwarded-For", "192.0.2.200"));
-        using var otherSubnet = await clients[1].PresentAsync(LatchHttp.UniquePath(), valid.Code, null, ("X-Forwarded-For", "192.0.3.1"));
+        using var fromSame = await clients[0].PresentAsync(LatchHttp.UniquePath(), valid.Code, null, ("X-Forwarded-For", sameNetwork));
+        using var fromOther = await clients[1].PresentAsync(LatchHttp.UniquePath(), valid.Code, null, ("X-Forwarded-For", otherNetwork));
 
-        await AbuseHttp.AssertLockedOutAsync(sameSubnet);
-        Assert.Equal(HttpStatusCode.OK, otherSubnet.StatusCode);
+        await AbuseHttp.AssertLockedOutAsync(fromSame);
+        Assert.Equal(HttpStatusCode.OK, fromOther.StatusCode);
     }
 
     /// <summary>Sends <see cref="Burst"/> requests at once; the statuses in the order of their index.</summary>

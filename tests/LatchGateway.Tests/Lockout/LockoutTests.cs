@@ -105,7 +105,7 @@ public sealed class LockoutTests : IAsyncLifetime
     [Fact]
     public async Task A_valid_code_presented_while_locked_out_is_not_consumed_and_works_after_the_lockout()
     {
-        await using var gateway = await GatewayInstance.StartAsync(_backend, AbuseHttp.Lockout(maxFailures: 3, duration: "00:00:03"));
+        await using var gateway = await StartOnClockAsync(duration: "00:00:03");
         using var proxy = gateway.CreateProxyClient();
         var code = await gateway.IssueAsync();
 
@@ -122,43 +122,38 @@ public sealed class LockoutTests : IAsyncLifetime
         }
 
         // Each 429 on the way put the code back; the first presentation after the lockout is accepted.
-        var path = await WaitUntilAcceptedAsync(proxy, code.Code, TimeSpan.FromSeconds(8));
+        gateway.Advance(TimeSpan.FromSeconds(2));
+        using (var stillLocked = await proxy.PresentAsync(LatchHttp.UniquePath(), code.Code))
+        {
+            Assert.Equal(1, await AbuseHttp.AssertLockedOutAsync(stillLocked));
+        }
+
+        gateway.Advance(TimeSpan.FromSeconds(1));
+        var path = await PresentAcceptedAsync(proxy, code.Code);
         Assert.Single(_backend.ReceivedUnder(path));
     }
 
     [Fact]
     public async Task Retry_After_counts_down_to_the_end_of_the_lockout()
     {
-        await using var gateway = await GatewayInstance.StartAsync(_backend, AbuseHttp.Lockout(maxFailures: 3, duration: "00:00:04"));
+        await using var gateway = await StartOnClockAsync(duration: "00:00:04");
         using var proxy = gateway.CreateProxyClient();
 
         await proxy.RefuseAsync(3);
-        int first;
-        using (var locked = await proxy.PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode()))
-        {
-            first = await AbuseHttp.AssertLockedOutAsync(locked);
-        }
-
+        var first = await RetryAfterAsync(proxy);
         Assert.InRange(first, 3, 4);
-        var later = first;
-        var decreased = await LatchHttp.EventuallyAsync(
-            async () =>
-            {
-                using var response = await proxy.PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode());
-                if (response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    return false;
-                }
 
-                later = AbuseHttp.RetryAfterSeconds(response);
-                return later < first;
-            },
-            TimeSpan.FromSeconds(3));
-        Assert.True(decreased, $"Retry-After stayed at {later} (first {first})");
+        // Retry-After is the time left rounded up to whole seconds.
+        gateway.Advance(TimeSpan.FromSeconds(1.5));
+        var later = await RetryAfterAsync(proxy);
+        Assert.True(later < first, $"Retry-After stayed at {later} (first {first})");
         Assert.InRange(later, 1, first - 1);
+        gateway.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await RetryAfterAsync(proxy));
 
+        gateway.Advance(TimeSpan.FromSeconds(0.5));
         var code = await gateway.IssueAsync();
-        await WaitUntilAcceptedAsync(proxy, code.Code, TimeSpan.FromSeconds(8));
+        await PresentAcceptedAsync(proxy, code.Code);
     }
 
     [Fact]
@@ -258,25 +253,23 @@ public sealed class LockoutTests : IAsyncLifetime
         }
     }
 
-    /// <summary>
-    /// Presents a valid <paramref name="code"/> until it is accepted: while the lockout lasts each presentation is a
-    /// 429 that puts the code back, so nothing is counted or consumed on the way. Returns the accepted path.
-    /// </summary>
-    internal static async Task<string> WaitUntilAcceptedAsync(HttpClient proxy, string code, TimeSpan timeout)
+    /// <summary>A gateway that locks an address out for <paramref name="duration"/> after 3 refusals, on a fake clock the test advances.</summary>
+    private Task<GatewayInstance> StartOnClockAsync(string duration) =>
+        GatewayInstance.StartAsync(_backend, AbuseHttp.Lockout(maxFailures: 3, duration: duration), clock: GatewayTime.NewClock());
+
+    /// <summary>Presents a never-issued code while locked out; returns the <c>Retry-After</c> of the 429.</summary>
+    private static async Task<int> RetryAfterAsync(HttpClient proxy)
     {
-        var status = HttpStatusCode.TooManyRequests;
-        var path = "";
-        var ended = await LatchHttp.EventuallyAsync(
-            async () =>
-            {
-                path = LatchHttp.UniquePath();
-                using var response = await proxy.PresentAsync(path, code);
-                status = response.StatusCode;
-                return status != HttpStatusCode.TooManyRequests;
-            },
-            timeout);
-        Assert.True(ended, "the lockout did not end in time");
-        Assert.Equal(HttpStatusCode.OK, status);
+        using var locked = await proxy.PresentAsync(LatchHttp.UniquePath(), LatchHttp.RandomCode());
+        return await AbuseHttp.AssertLockedOutAsync(locked);
+    }
+
+    /// <summary>Presents a valid <paramref name="code"/> once the lockout has ended and asserts it is accepted; returns the path.</summary>
+    private static async Task<string> PresentAcceptedAsync(HttpClient proxy, string code)
+    {
+        var path = LatchHttp.UniquePath();
+        using var response = await proxy.PresentAsync(path, code);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"not accepted after the lockout: {await LatchHttp.DescribeAsync(response)}");
         return path;
     }
 }

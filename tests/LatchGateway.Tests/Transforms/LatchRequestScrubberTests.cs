@@ -1,8 +1,6 @@
 using LatchGateway.Identity;
 using LatchGateway.Tests.Hosting;
 using LatchGateway.Transforms;
-using Microsoft.AspNetCore.Http;
-using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Tests.Transforms;
 
@@ -18,7 +16,7 @@ public sealed class LatchRequestScrubberTests : IDisposable
     [Fact]
     public async Task Removes_every_client_sent_X_Latch_header()
     {
-        var context = NewContext("?a=1");
+        var context = TransformContexts.Get(query: "?a=1");
         context.ProxyRequest.Headers.TryAddWithoutValidation("X-Latch-Code", "ABCDE-12345");
         context.ProxyRequest.Headers.TryAddWithoutValidation("x-latch-id", "forged");
         context.ProxyRequest.Headers.TryAddWithoutValidation("X-LATCH-Anything", "x");
@@ -34,7 +32,7 @@ public sealed class LatchRequestScrubberTests : IDisposable
     [Fact]
     public async Task Removes_X_Latch_headers_spelled_with_underscores_as_a_CGI_backend_would_read_them()
     {
-        var context = NewContext("");
+        var context = TransformContexts.Get(query: "");
         foreach (var name in new[] { "X_Latch_Id", "x_latch-code", "X-LATCH_SESSION", "x_LATCH_", "X_Latchy", "X_Other", "XLatch-Id" })
         {
             context.ProxyRequest.Headers.TryAddWithoutValidation(name, "v");
@@ -49,7 +47,7 @@ public sealed class LatchRequestScrubberTests : IDisposable
     [Fact]
     public async Task Removes_other_spellings_of_the_identity_header_and_leaves_its_configured_name_to_the_identity_filter()
     {
-        var context = NewContext("");
+        var context = TransformContexts.Get(query: "");
         foreach (var name in new[] { "X_Forwarded_User", "x-forwarded_user", "X_FORWARDED-USER", "X-Forwarded-Users", "X-Forwarded-For" })
         {
             context.ProxyRequest.Headers.TryAddWithoutValidation(name, "mallory");
@@ -68,7 +66,7 @@ public sealed class LatchRequestScrubberTests : IDisposable
     public async Task Follows_a_reload_of_the_identity_header()
     {
         _identity.Set(new LatchIdentityOptions { Header = "X-Remote-User" });
-        var context = NewContext("");
+        var context = TransformContexts.Get(query: "");
         context.ProxyRequest.Headers.TryAddWithoutValidation("X_Forwarded_User", "kept");
         context.ProxyRequest.Headers.TryAddWithoutValidation("X_Remote_User", "mallory");
 
@@ -99,7 +97,7 @@ public sealed class LatchRequestScrubberTests : IDisposable
     [InlineData("?latch_code=A&latch_code=B&a=1", "?a=1")]
     public async Task Removes_the_latch_code_query_parameter(string query, string expected)
     {
-        var context = NewContext(query);
+        var context = TransformContexts.Get(query: query);
 
         await _scrubber.ApplyAsync(context);
 
@@ -112,29 +110,12 @@ public sealed class LatchRequestScrubberTests : IDisposable
     [InlineData("?a=latch_code")]
     public async Task Leaves_other_queries_alone(string query)
     {
-        var context = NewContext(query);
+        var context = TransformContexts.Get(query: query);
         var before = context.Query;
 
         await _scrubber.ApplyAsync(context);
 
         Assert.Same(before, context.Query);
         Assert.Equal(query, context.Query.QueryString.Value ?? "");
-    }
-
-    private static RequestTransformContext NewContext(string query)
-    {
-        var http = new DefaultHttpContext();
-        http.Request.Method = "GET";
-        http.Request.Path = "/orders/admin/x";
-        http.Request.QueryString = new QueryString(query);
-        return new RequestTransformContext
-        {
-            HttpContext = http,
-            ProxyRequest = new HttpRequestMessage(HttpMethod.Get, "http://backend/"),
-            Path = http.Request.Path,
-            Query = new QueryTransformContext(http.Request),
-            DestinationPrefix = "http://backend/",
-            HeadersCopied = true,
-        };
     }
 }

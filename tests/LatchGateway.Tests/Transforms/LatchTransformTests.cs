@@ -5,7 +5,6 @@ using LatchGateway.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Claims;
-using System.Text;
 using LatchGateway.Admin;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
@@ -16,11 +15,9 @@ using LatchGateway.Tests.Logging;
 using LatchGateway.Tests.Store;
 using LatchGateway.Transforms;
 using LatchGateway.Burn;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Tests.Transforms;
 
@@ -69,13 +66,13 @@ public sealed class LatchTransformTests : IDisposable
     [Fact]
     public async Task Without_a_code_answers_401_latch_required()
     {
-        var context = NewContext();
+        var context = TransformContexts.Get();
 
         await Transform().ApplyAsync(context);
 
         Assert.Equal(401, context.HttpContext.Response.StatusCode);
         Assert.Equal("Latch", context.HttpContext.Response.Headers.WWWAuthenticate.ToString());
-        Assert.Contains("\"error\":\"latch_required\"", Body(context), StringComparison.Ordinal);
+        Assert.Contains("\"error\":\"latch_required\"", TransformContexts.ResponseBody(context), StringComparison.Ordinal);
         Assert.False(context.ProxyRequest.Headers.Contains("X-Latch-Id"));
     }
 
@@ -85,13 +82,13 @@ public sealed class LatchTransformTests : IDisposable
     public async Task With_a_valid_code_lets_the_request_on_with_the_code_id(string? header, string? query)
     {
         var record = await Issue();
-        var context = NewContext(header, query);
+        var context = TransformContexts.Get(header, query);
 
         await Transform().ApplyAsync(context);
 
         Assert.Equal(200, context.HttpContext.Response.StatusCode);
         Assert.False(context.HttpContext.Response.HasStarted);
-        Assert.Equal("", Body(context));
+        Assert.Equal("", TransformContexts.ResponseBody(context));
         Assert.Equal([record.Id], context.ProxyRequest.Headers.GetValues("X-Latch-Id"));
     }
 
@@ -103,15 +100,15 @@ public sealed class LatchTransformTests : IDisposable
         await Issue(code: "EXPRD-00000", ttl: TimeSpan.FromSeconds(1));
         await Issue(code: "ADDR0-00000", network: IPNetwork.Parse("198.51.100.0/24"));
         await Issue(code: "PERS0-00000", user: "alice");
-        await Transform().ApplyAsync(NewContext("SEEN0-00000"));
+        await Transform().ApplyAsync(TransformContexts.Get("SEEN0-00000"));
         _time.Advance(TimeSpan.FromSeconds(1));
 
         var answers = new List<(int Status, string Body)>();
         foreach (var code in new[] { "NKNWN-00000", "SEEN0-00000", "RTE00-00000", "EXPRD-00000", "ADDR0-00000", "PERS0-00000" })
         {
-            var context = NewContext(code);
+            var context = TransformContexts.Get(code);
             await Transform().ApplyAsync(context);
-            answers.Add((context.HttpContext.Response.StatusCode, Body(context)));
+            answers.Add((context.HttpContext.Response.StatusCode, TransformContexts.ResponseBody(context)));
             Assert.False(context.ProxyRequest.Headers.Contains("X-Latch-Id"));
         }
 
@@ -123,19 +120,19 @@ public sealed class LatchTransformTests : IDisposable
     [Fact]
     public async Task Fails_closed_with_503_when_the_store_cannot_be_reached()
     {
-        var context = NewContext(Code);
+        var context = TransformContexts.Get(Code);
 
         await Transform(new FailingStore(new LatchStoreUnavailableException())).ApplyAsync(context);
 
         Assert.Equal(503, context.HttpContext.Response.StatusCode);
-        Assert.Contains("\"error\":\"latch_unavailable\"", Body(context), StringComparison.Ordinal);
+        Assert.Contains("\"error\":\"latch_unavailable\"", TransformContexts.ResponseBody(context), StringComparison.Ordinal);
         Assert.False(context.ProxyRequest.Headers.Contains("X-Latch-Id"));
     }
 
     [Fact]
     public async Task Fails_closed_on_an_unexpected_fault_and_logs_it_as_an_error_not_as_the_store_being_down()
     {
-        var context = NewContext(Code);
+        var context = TransformContexts.Get(Code);
 
         await Transform(new FailingStore(new InvalidOperationException("a bug"))).ApplyAsync(context);
 
@@ -149,7 +146,7 @@ public sealed class LatchTransformTests : IDisposable
     [Fact]
     public async Task Logs_an_unreachable_store_as_a_warning()
     {
-        await Transform(new FailingStore(new LatchStoreUnavailableException())).ApplyAsync(NewContext(Code));
+        await Transform(new FailingStore(new LatchStoreUnavailableException())).ApplyAsync(TransformContexts.Get(Code));
 
         var logged = Assert.Single(_logs.Entries, e => e.Exception is LatchStoreUnavailableException);
         Assert.Equal(LogLevel.Warning, logged.Level);
@@ -160,7 +157,7 @@ public sealed class LatchTransformTests : IDisposable
     {
         using var aborted = new CancellationTokenSource();
         await aborted.CancelAsync();
-        var context = NewContext(Code, cancellationToken: aborted.Token);
+        var context = TransformContexts.Get(Code, cancellationToken: aborted.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => Transform(new FailingStore(new OperationCanceledException(aborted.Token))).ApplyAsync(context).AsTask());
@@ -170,7 +167,7 @@ public sealed class LatchTransformTests : IDisposable
     public async Task Reads_an_IPv4_mapped_client_address_as_IPv4()
     {
         await Issue(network: IPNetwork.Parse("203.0.113.7/32"));
-        var context = NewContext(Code, clientIp: IPAddress.Parse("::ffff:203.0.113.7"));
+        var context = TransformContexts.Get(Code, clientIp: IPAddress.Parse("::ffff:203.0.113.7"));
 
         await Transform().ApplyAsync(context);
 
@@ -184,7 +181,7 @@ public sealed class LatchTransformTests : IDisposable
     public async Task Matches_a_user_bound_code_against_the_authenticated_user(string? sub, int status)
     {
         await Issue(user: "alice");
-        var context = NewContext(Code);
+        var context = TransformContexts.Get(Code);
         if (sub is not null)
         {
             context.HttpContext.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", sub)], "Bearer"));
@@ -200,8 +197,8 @@ public sealed class LatchTransformTests : IDisposable
     {
         await Issue(user: "alice", network: IPNetwork.Parse("203.0.113.0/24"));
 
-        await Transform().ApplyAsync(NewContext(Code));
-        await Transform().ApplyAsync(NewContext());
+        await Transform().ApplyAsync(TransformContexts.Get(Code));
+        await Transform().ApplyAsync(TransformContexts.Get());
 
         var validations = _measurements.Where(m => m.Instrument == "latch.validations").ToList();
         Assert.Equal(2, validations.Count);
@@ -215,8 +212,8 @@ public sealed class LatchTransformTests : IDisposable
     {
         await Issue(route: "other");
 
-        await Transform().ApplyAsync(NewContext(Code));
-        await Transform().ApplyAsync(NewContext("ZZZZZ-99999"));
+        await Transform().ApplyAsync(TransformContexts.Get(Code));
+        await Transform().ApplyAsync(TransformContexts.Get("ZZZZZ-99999"));
 
         Assert.NotEmpty(_logs.Entries);
         Assert.All(_logs.Entries, e =>
@@ -248,35 +245,6 @@ public sealed class LatchTransformTests : IDisposable
         Assert.True(await _store.TryAddAsync(record, default));
         return record;
     }
-
-    private static RequestTransformContext NewContext(
-        string? header = null, string? query = null, IPAddress? clientIp = null, CancellationToken cancellationToken = default)
-    {
-        var http = new DefaultHttpContext();
-        http.Connection.RemoteIpAddress = clientIp ?? IPAddress.Parse("203.0.113.7");
-        http.Request.Method = "GET";
-        http.Request.Path = "/orders/admin/x";
-        http.Request.QueryString = new QueryString(query);
-        http.Response.Body = new MemoryStream();
-        if (header is not null)
-        {
-            http.Request.Headers["X-Latch-Code"] = header;
-        }
-
-        return new RequestTransformContext
-        {
-            HttpContext = http,
-            ProxyRequest = new HttpRequestMessage(HttpMethod.Get, "http://backend/"),
-            Path = http.Request.Path,
-            Query = new QueryTransformContext(http.Request),
-            DestinationPrefix = "http://backend/",
-            HeadersCopied = true,
-            CancellationToken = cancellationToken,
-        };
-    }
-
-    private static string Body(RequestTransformContext context) =>
-        Encoding.UTF8.GetString(((MemoryStream)context.HttpContext.Response.Body).ToArray());
 
     private sealed class FailingStore(Exception fault) : ILatchStore
     {
