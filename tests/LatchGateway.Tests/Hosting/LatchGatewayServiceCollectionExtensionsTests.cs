@@ -97,6 +97,19 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task Admin_options_are_validated_when_the_host_starts_though_nothing_reads_them()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Latch:Admin:ApiKeys:ops:Sha256"] = "abc" });
+        builder.Services.AddLatchAdmin(builder.Configuration);
+        using var host = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Latch:Admin:ApiKeys:ops:Sha256", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Users_come_from_JWT_bearer_with_claims_named_as_tokens_name_them_and_keys_kept_in_memory()
     {
         using var services = Build(compose: (s, c) => s.AddLatchIdentity(c));
