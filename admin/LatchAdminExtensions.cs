@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Admin;
 
@@ -26,8 +26,7 @@ public static class LatchAdminExtensions
     public static IServiceCollection AddLatchAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<LatchAdminOptions>().Bind(configuration.GetSection(LatchAdminOptions.SectionName));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LatchAdminOptions>, LatchAdminOptionsValidator>());
+        services.AddValidatedOptions<LatchAdminOptions, LatchAdminOptionsValidator>(configuration, LatchAdminOptions.SectionName);
         services.TryAddSingleton(typeof(LiveOptions<>));
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<IssueCodeRequestReader>();
@@ -53,11 +52,16 @@ public static class LatchAdminExtensions
     public static RouteGroupBuilder MapLatchAdmin(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        // The keys are read once the host has started, after its options validation: mapping the API must not be
+        // what first reads (and so checks) Latch:Admin.
         var services = endpoints.ServiceProvider;
-        if (services.GetRequiredService<ApiKeyRegistry>().IsEmpty)
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         {
-            Log.NoApiKeysConfigured(services.GetRequiredService<ILoggerFactory>().CreateLogger("LatchGateway.Admin"));
-        }
+            if (services.GetRequiredService<ApiKeyRegistry>().IsEmpty)
+            {
+                Log.NoApiKeysConfigured(services.GetRequiredService<ILoggerFactory>().CreateLogger("LatchGateway.Admin"));
+            }
+        });
 
         var admin = endpoints.MapGroup("/admin");
         admin.AddEndpointFilter<StoreUnavailableFilter>();

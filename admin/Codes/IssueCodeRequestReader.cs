@@ -1,6 +1,7 @@
 using System.Net;
 using LatchGateway.Admin.Json;
 using LatchGateway.Contracts;
+using LatchGateway.Net;
 using Microsoft.AspNetCore.Http;
 
 namespace LatchGateway.Admin.Codes;
@@ -65,9 +66,16 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
             errors["reason"] = [$"A reason is at most {MaxReasonLength} characters, none of them control or invisible formatting characters."];
         }
 
-        if (body.Ip is not null && !TryParseNetwork(body.Ip, out network))
+        if (body.Ip is not null)
         {
-            errors["ip"] = ["Not an IP address or CIDR range (e.g. 203.0.113.7 or 10.0.0.0/8)."];
+            if (body.Ip.Length <= MaxIpLength && StrictIPParser.TryParseAddressOrRange(body.Ip, out var range))
+            {
+                network = range;
+            }
+            else
+            {
+                errors["ip"] = ["Not an IP address or CIDR range (e.g. 203.0.113.7 or 10.0.0.0/8)."];
+            }
         }
 
         if (body.TtlSeconds is { } seconds)
@@ -80,64 +88,5 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
         }
 
         return errors.Count == 0 ? null : errors;
-    }
-
-    /// <summary>An address (a single-host range) or a CIDR range; IPv4-mapped IPv6 reads as IPv4.</summary>
-    internal static bool TryParseNetwork(string value, out IPNetwork? network)
-    {
-        network = null;
-        if (value.Length is 0 or > MaxIpLength)
-        {
-            return false;
-        }
-
-        if (value.Contains('%', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var slash = value.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
-        {
-            // IPNetwork.TryParse drops host bits ("10.0.0.1/8" -> 10.0.0.0/8); a range that does not start at its
-            // base address is a mistake worth reporting, not something to widen silently.
-            if (!IPNetwork.TryParse(value, out var parsed)
-                || !TryParseAddress(value[..slash], out var start)
-                || !start.Equals(parsed.BaseAddress))
-            {
-                return false;
-            }
-
-            network = parsed;
-            return true;
-        }
-
-        if (!TryParseAddress(value, out var address))
-        {
-            return false;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        return true;
-    }
-
-    /// <summary>
-    /// An IPv4 address only in its plain dotted-quad form: .NET also reads "10.1", "010.0.0.1" (octal) and
-    /// "0x7f.1", each as some other host than the one an operator most likely meant.
-    /// </summary>
-    private static bool TryParseAddress(string text, out IPAddress address)
-    {
-        if (!IPAddress.TryParse(text, out address!))
-        {
-            return false;
-        }
-
-        return address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-            || string.Equals(address.ToString(), text, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using LatchGateway.Admin;
 using LatchGateway.Development;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
+using LatchGateway.Logging;
 using LatchGateway.Paths;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -23,14 +24,19 @@ public static class GatewayHost
                 .Endpoint(Listeners.DemoBackend, endpoint => Listeners.Tag(endpoint.ListenOptions, Listeners.DemoBackend));
         });
 
+        // The parts of the host, each registered by its own entry: the latch engine (codes, lockout, store, audit,
+        // YARP with the Latch transform), the admin API it serves, who presents a code (client address, JWT bearer
+        // users), telemetry, and logs that mask codes.
         builder.Services.AddLatchGateway(builder.Configuration);
+        builder.Services.AddLatchAdmin(builder.Configuration);
+        builder.Services.AddLatchIdentity(builder.Configuration);
+        builder.Services.AddLatchTelemetry(builder.Configuration);
         if (builder.Environment.IsDevelopment())
         {
-            builder.Services.AddSingleton<DevelopmentAdminKey>();
-            builder.Services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<LatchAdminOptions>>(
-                sp => sp.GetRequiredService<DevelopmentAdminKey>());
+            builder.Services.AddLatchDevelopmentAdminKey();
         }
 
+        builder.Logging.AddLatchCodeRedaction();
         return builder;
     }
 

@@ -1,4 +1,4 @@
-using System.Net;
+using LatchGateway.Net;
 using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Identity;
@@ -30,8 +30,7 @@ internal sealed class LatchForwardedHeadersOptionsValidator : IValidateOptions<L
         for (var i = 0; i < options.KnownProxies.Length; i++)
         {
             var value = options.KnownProxies[i];
-            if (!IPAddress.TryParse(value, out var address)
-                || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && address.ToString() != value))
+            if (!StrictIPParser.TryParseAddress(value, out _))
             {
                 failures.Add($"{Section}:KnownProxies:{i} ('{value}') is not an IP address.");
             }
@@ -40,8 +39,7 @@ internal sealed class LatchForwardedHeadersOptionsValidator : IValidateOptions<L
         for (var i = 0; i < options.KnownNetworks.Length; i++)
         {
             var value = options.KnownNetworks[i];
-            var slash = value.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0 || !IPNetwork.TryParse(value, out var network) || !IPAddress.TryParse(value.AsSpan(0, slash), out var start) || !start.Equals(network.BaseAddress))
+            if (!StrictIPParser.TryParseRange(value, out _))
             {
                 failures.Add($"{Section}:KnownNetworks:{i} ('{value}') is not a CIDR range such as 10.0.0.0/8.");
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using LatchGateway.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +19,8 @@ internal sealed class TrustedProxies : IConfigureOptions<ForwardedHeadersOptions
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
-        _proxies = [.. settings.KnownProxies.Select(p => ClientIdentity.Normalize(IPAddress.Parse(p))!)];
-        _networks = [.. settings.KnownNetworks.Select(System.Net.IPNetwork.Parse)];
+        _proxies = [.. settings.KnownProxies.Select(StrictIPParser.ParseAddress)];
+        _networks = [.. settings.KnownNetworks.Select(StrictIPParser.ParseRange)];
         _forwardLimit = settings.ForwardLimit;
     }
 
@@ -73,4 +74,5 @@ internal sealed class TrustedProxies : IConfigureOptions<ForwardedHeadersOptions
             options.KnownIPNetworks.Add(network);
         }
     }
+
 }

@@ -1,5 +1,10 @@
 using System.Diagnostics;
+using LatchGateway.Admin;
+using LatchGateway.Hosting;
 using LatchGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace LatchGateway.Tests.EndToEnd;
@@ -84,6 +89,52 @@ public sealed class AbuseSettingsStartupTests(ITestOutputHelper output)
         output.WriteLine(text);
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("Latch:Lockout:MaxFailures", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Latch:Admin:ApiKeys:ops:Sha256", "xyz")]
+    [InlineData("Latch:Admin:ApiKeys:ops:Scopes:0", "codes:everything")]
+    public async Task A_bad_admin_key_is_refused_by_start_up_validation_not_by_mapping_the_API(string key, string value)
+    {
+        var builder = GatewayHost.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args =
+            [
+                $"--Kestrel:Endpoints:Proxy:Url=http://127.0.0.1:{FreePort.Next()}",
+                $"--Kestrel:Endpoints:Admin:Url=http://127.0.0.1:{FreePort.Next()}",
+                $"--Latch:Audit:Path={Path.Combine(Directory.CreateTempSubdirectory("latch-audit-").FullName, "audit.jsonl")}",
+                $"--{key}={value}",
+            ],
+        });
+
+        // Building maps the admin API without reading its keys; the host's options validation refuses them.
+        await using var app = GatewayHost.Build(builder);
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        output.WriteLine(failure.Message);
+        Assert.Equal(typeof(LatchAdminOptions), failure.OptionsType);
+        Assert.Contains("Latch:Admin:ApiKeys:ops", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_up_warns_when_no_admin_key_is_configured()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        await using var gateway = await GatewayInstance.StartAsync(
+            backend, configure: builder => builder.Services.PostConfigure<LatchAdminOptions>(options => options.ApiKeys.Clear()));
+
+        Assert.Contains("No admin API key is configured under Latch:Admin:ApiKeys", gateway.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_up_does_not_warn_when_admin_keys_are_configured()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        await using var gateway = await GatewayInstance.StartAsync(backend);
+
+        Assert.DoesNotContain("No admin API key is configured", gateway.Logs.All, StringComparison.Ordinal);
     }
 
     private Task<string> StartFailureAsync(IReadOnlyDictionary<string, string?> settings) =>

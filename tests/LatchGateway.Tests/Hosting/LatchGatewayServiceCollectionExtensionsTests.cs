@@ -1,9 +1,15 @@
+using LatchGateway.Admin;
 using LatchGateway.Codes;
 using LatchGateway.Hosting;
+using LatchGateway.Identity;
 using LatchGateway.Lockout;
 using LatchGateway.Logging;
 using LatchGateway.Store;
 using LatchGateway.Tests.Logging;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +25,7 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
     public void Every_logger_masks_latch_codes()
     {
         using var captured = new CapturingProvider();
-        using var services = Build(configure: s => s.AddSingleton<ILoggerProvider>(captured));
+        using var services = Build(configure: s => s.AddSingleton<ILoggerProvider>(captured), compose: (s, _) => s.AddLogging(l => l.AddLatchCodeRedaction()));
 
         var factory = services.GetRequiredService<ILoggerFactory>();
         var logger = services.GetRequiredService<ILogger<LatchGatewayServiceCollectionExtensionsTests>>();
@@ -80,15 +86,57 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
     [Fact]
     public void Invalid_admin_options_fail_naming_the_key()
     {
-        using var services = Build(new() { ["Latch:Admin:ApiKeys:ops:Sha256"] = "abc", ["Latch:Admin:ApiKeys:ops:Scopes:0"] = "codes:read" });
+        using var services = Build(
+            new() { ["Latch:Admin:ApiKeys:ops:Sha256"] = "abc", ["Latch:Admin:ApiKeys:ops:Scopes:0"] = "codes:read" },
+            compose: (s, c) => s.AddLatchAdmin(c));
 
         var failure = Assert.Throws<OptionsValidationException>(
-            () => services.GetRequiredService<IOptions<LatchGateway.Admin.LatchAdminOptions>>().Value);
+            () => services.GetRequiredService<IOptions<LatchAdminOptions>>().Value);
 
         Assert.Contains("Latch:Admin:ApiKeys:ops:Sha256", failure.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    [Fact]
+    public async Task Admin_options_are_validated_when_the_host_starts_though_nothing_reads_them()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Latch:Admin:ApiKeys:ops:Sha256"] = "abc" });
+        builder.Services.AddLatchAdmin(builder.Configuration);
+        using var host = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Latch:Admin:ApiKeys:ops:Sha256", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Users_come_from_JWT_bearer_with_claims_named_as_tokens_name_them_and_keys_kept_in_memory()
+    {
+        using var services = Build(compose: (s, c) => s.AddLatchIdentity(c));
+
+        var authentication = services.GetRequiredService<IOptions<AuthenticationOptions>>().Value;
+        var bearer = services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        Assert.Equal(JwtBearerDefaults.AuthenticationScheme, authentication.DefaultAuthenticateScheme);
+        Assert.False(bearer.MapInboundClaims);
+        Assert.IsType<EphemeralDataProtectionProvider>(services.GetRequiredService<IDataProtectionProvider>());
+    }
+
+    [Fact]
+    public void The_identity_entry_keeps_ASP_NET_Core_loopback_proxies_out()
+    {
+        using var services = Build(compose: (s, c) => s.AddLatchIdentity(c));
+
+        var forwarded = services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+
+        Assert.Empty(forwarded.KnownProxies);
+        Assert.Empty(forwarded.KnownIPNetworks);
+    }
+
+    private static ServiceProvider Build(
+        Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null,
+        Action<IServiceCollection, IConfiguration>? compose = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
@@ -97,7 +145,7 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(
             new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = Path.GetTempPath() });
         configure?.Invoke(services);
-        services.AddLatchGateway(configuration);
+        (compose ?? ((s, c) => s.AddLatchGateway(c)))(services, configuration);
         return services.BuildServiceProvider();
     }
 

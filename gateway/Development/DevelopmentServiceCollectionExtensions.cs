@@ -1,0 +1,18 @@
+using LatchGateway.Admin;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LatchGateway.Development;
+
+/// <summary>Development only: what makes the README's walk-through work on a fresh clone.</summary>
+internal static class DevelopmentServiceCollectionExtensions
+{
+    /// <summary>A random admin key with every scope when none is configured (see <see cref="DevelopmentAdminKey"/>).</summary>
+    public static IServiceCollection AddLatchDevelopmentAdminKey(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DevelopmentAdminKey>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LatchAdminOptions>, DevelopmentAdminKey>(
+            sp => sp.GetRequiredService<DevelopmentAdminKey>()));
+        return services;
+    }
+}
