@@ -37,6 +37,18 @@ internal static class LatchAdminOpenApi
                 });
                 return Task.CompletedTask;
             });
+            // Numbers are numbers: the strict reader refuses "ttlSeconds": "120", so the document offers no string form
+            // either. Done here rather than by changing the host's JSON settings, which belong to the host.
+            options.AddSchemaTransformer((schema, _, _) =>
+            {
+                if (schema.Type is { } type && (type & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (type & JsonSchemaType.String) != 0)
+                {
+                    schema.Type = type & ~JsonSchemaType.String;
+                    schema.Pattern = null;
+                }
+
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IssueCodeBodyMetadata>().Any())

@@ -1,14 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 using LatchGateway.Contracts;
 
 namespace LatchGateway.Admin.Codes;
 
-/// <summary>
-/// Body of <c>POST /admin/codes</c>. Only <c>route</c> is required. Numbers are numbers (<c>"ttlSeconds": "120"</c>
-/// is a wrong type), in the reader and in the OpenAPI document alike: set on the type, not on the host's JSON settings.
-/// </summary>
-[JsonNumberHandling(JsonNumberHandling.Strict)]
+/// <summary>Body of <c>POST /admin/codes</c>. Only <c>route</c> is required.</summary>
 public sealed record IssueCodeRequest
 {
     /// <summary>Id of a latched route.</summary>

@@ -42,6 +42,11 @@ public sealed class OpenApiTests(MemoryGatewayFixture fixture) : IClassFixture<M
         Assert.Contains("route", properties);
         Assert.Contains("ttlSeconds", properties);
         Assert.Contains("reason", properties);
+
+        // The reader refuses "ttlSeconds": "120": the document offers the number alone, no string form.
+        var ttl = schema.GetProperty("properties").GetProperty("ttlSeconds");
+        Assert.DoesNotContain("string", ttl.GetProperty("type").ToString(), StringComparison.Ordinal);
+        Assert.False(ttl.TryGetProperty("pattern", out _), ttl.ToString());
         Assert.Superset(new HashSet<string> { "201", "400", "401", "403", "413", "503" }, Responses(post).ToHashSet());
         Assert.DoesNotContain("500", Responses(post));
     }
