@@ -31,6 +31,8 @@ public static class AuditEventTypes
     public const string Rejected = "rejected";
     public const string Revoked = "revoked";
     public const string LockedOut = "locked_out";
+    public const string SessionOpened = "session_opened";
+    public const string SessionEnded = "session_ended";
 
-    public static IReadOnlyList<string> All { get; } = [Issued, Accepted, Rejected, Revoked, LockedOut];
+    public static IReadOnlyList<string> All { get; } = [Issued, Accepted, Rejected, Revoked, LockedOut, SessionOpened, SessionEnded];
 }

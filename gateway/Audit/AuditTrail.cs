@@ -60,6 +60,14 @@ internal sealed class AuditTrail : ILatchAuditTrail
     public void LockedOut(string? route, string? user, IPAddress? clientIp, string subject) => Record(new AuditEntry(
         _timeProvider.GetUtcNow(), AuditEventTypes.LockedOut, null, route, user, clientIp, subject, null, AuditEntry.CurrentTraceId));
 
+    /// <summary>A session opened by <paramref name="session"/>'s code for the client at <paramref name="clientIp"/>.</summary>
+    public void SessionOpened(Sessions.LatchSession session, IPAddress? clientIp) => Record(new AuditEntry(
+        session.OpenedAt, AuditEventTypes.SessionOpened, session.CodeId, session.Route, session.User, clientIp, null, null, AuditEntry.CurrentTraceId));
+
+    /// <summary>A session ended (<paramref name="reason"/>: <c>expired</c>, <c>idle</c>, <c>revoked</c>), by <paramref name="actor"/> when revoked.</summary>
+    public void SessionEnded(Sessions.LatchSession session, string reason, string? actor, IPAddress? clientIp) => Record(new AuditEntry(
+        _timeProvider.GetUtcNow(), AuditEventTypes.SessionEnded, session.CodeId, session.Route, session.User, clientIp, reason, actor, AuditEntry.CurrentTraceId));
+
     public void Record(in AuditEntry entry)
     {
         // A place is reserved before the event is queued, so the queue never holds more than its capacity.

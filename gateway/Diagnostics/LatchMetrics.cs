@@ -18,6 +18,8 @@ internal sealed class LatchMetrics
     private readonly Counter<long> _lockouts;
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _auditDropped;
+    private readonly Counter<long> _sessionsOpened;
+    private readonly Counter<long> _sessionsEnded;
     private readonly Counter<long> _pathsRejected;
     private int _storeAvailable = 1;
 
@@ -35,6 +37,8 @@ internal sealed class LatchMetrics
             description: "Time to validate and burn a code, by route.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _auditDropped = meter.CreateCounter<long>("latch.audit.dropped", description: "Audit events dropped: queue full or sink failing.");
+        _sessionsOpened = meter.CreateCounter<long>("latch.sessions.opened", description: "Unlock sessions opened, by route.");
+        _sessionsEnded = meter.CreateCounter<long>("latch.sessions.ended", description: "Unlock sessions ended, by route and reason (expired, idle, revoked).");
         _pathsRejected = meter.CreateCounter<long>(
             "latch.paths.rejected", description: "Requests on the Proxy listener refused before routing for an ambiguous path, by reason.");
         meter.CreateObservableGauge(
@@ -55,6 +59,12 @@ internal sealed class LatchMetrics
     public void Revoked(string route) => _revoked.Add(1, new KeyValuePair<string, object?>("route", route));
 
     public void LockedOut() => _lockouts.Add(1);
+
+    public void SessionOpened(string route) => _sessionsOpened.Add(1, new KeyValuePair<string, object?>("route", route));
+
+    /// <summary>A session ended; <paramref name="reason"/> is one of <c>expired</c>, <c>idle</c>, <c>revoked</c>.</summary>
+    public void SessionEnded(string route, string reason) =>
+        _sessionsEnded.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("reason", reason));
 
     public void AuditDropped(long count) => _auditDropped.Add(count);
 
