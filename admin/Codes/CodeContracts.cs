@@ -23,6 +23,10 @@ public sealed record IssueCodeRequest
     [Range(1, int.MaxValue)]
     public int? TtlSeconds { get; init; }
 
+    /// <summary>On a Session route: a shorter session than the route's SessionLifetime, in seconds.</summary>
+    [Range(1, int.MaxValue)]
+    public int? SessionSeconds { get; init; }
+
     /// <summary>Why the code is issued (ticket, incident); kept with the code and in the audit trail.</summary>
     [MaxLength(IssueCodeRequestReader.MaxReasonLength)]
     public string? Reason { get; init; }

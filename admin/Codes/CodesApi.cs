@@ -54,14 +54,14 @@ internal static class CodesApi
             return TypedResults.ValidationProblem(errors!);
         }
 
-        errors = reader.Validate(body, codes.DefaultTtl, codes.MaxTtl, out var routeId, out var network, out var ttl);
+        errors = reader.Validate(body, codes.DefaultTtl, codes.MaxTtl, out var routeId, out var network, out var ttl, out var session);
         if (errors is not null)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var issued = await codes.IssueAsync(
-            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, ActorOf(context, caller)),
+            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, ActorOf(context, caller)) { SessionLifetime = session },
             cancellationToken);
         return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
     }

@@ -27,13 +27,15 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
     /// Checks every field; on success gives the route's id as the gateway spells it, the parsed network and the TTL.
     /// </summary>
     public Dictionary<string, string[]>? Validate(
-        IssueCodeRequest body, TimeSpan defaultTtl, TimeSpan maxTtl, out string routeId, out IPNetwork? network, out TimeSpan ttl)
+        IssueCodeRequest body, TimeSpan defaultTtl, TimeSpan maxTtl, out string routeId, out IPNetwork? network, out TimeSpan ttl, out TimeSpan? session)
     {
         ArgumentNullException.ThrowIfNull(body);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         routeId = "";
         network = null;
         ttl = defaultTtl;
+        session = null;
+        LatchRouteInfo? latched = null;
 
         if (string.IsNullOrWhiteSpace(body.Route))
         {
@@ -54,6 +56,7 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
         else
         {
             routeId = route.Id;
+            latched = route;
         }
 
         if (body.User is not null && (body.User.Length is 0 or > MaxUserLength || PlainText.HasHiddenCharacters(body.User)))
@@ -84,6 +87,19 @@ internal sealed class IssueCodeRequestReader(ILatchRouteCatalog routes)
             if (seconds <= 0 || ttl > maxTtl)
             {
                 errors["ttlSeconds"] = [$"Must be between 1 and {(int)maxTtl.TotalSeconds} seconds."];
+            }
+        }
+
+        if (body.SessionSeconds is { } sessionSeconds)
+        {
+            session = TimeSpan.FromSeconds(sessionSeconds);
+            if (latched is { SessionLifetime: null })
+            {
+                errors["sessionSeconds"] = ["Only a code for a Session route opens a session."];
+            }
+            else if (latched?.SessionLifetime is { } longest && (sessionSeconds <= 0 || session > longest))
+            {
+                errors["sessionSeconds"] = [$"Must be between 1 and {(int)longest.TotalSeconds} seconds, the route's SessionLifetime."];
             }
         }
 

@@ -9,7 +9,11 @@ namespace LatchGateway.Contracts;
 /// <param name="Ttl">Lifetime of the code.</param>
 /// <param name="Reason">Free text kept with the code (ticket, incident).</param>
 /// <param name="Actor">Who issues the code: the API key's name and the caller's address.</param>
-public sealed record LatchCodeIssue(string Route, string? User, IPNetwork? Network, TimeSpan Ttl, string? Reason, LatchActor Actor);
+public sealed record LatchCodeIssue(string Route, string? User, IPNetwork? Network, TimeSpan Ttl, string? Reason, LatchActor Actor)
+{
+    /// <summary>On a Session route, a session shorter than the route's lifetime; null for the route's own.</summary>
+    public TimeSpan? SessionLifetime { get; init; }
+}
 
 /// <summary>Who performs an admin action: the API key's name and the address the call came from.</summary>
 public sealed record LatchActor(string Name, IPAddress? Address);

@@ -46,7 +46,10 @@ internal sealed class LatchCodeService(
                 now,
                 now + request.Ttl,
                 request.Actor.Name,
-                request.Reason);
+                request.Reason)
+            {
+                SessionLifetime = request.SessionLifetime,
+            };
 
             var display = CrockfordBase32.Format(code);
             if (await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))

@@ -9,6 +9,7 @@ using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Lockout;
 using LatchGateway.Routing;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using LatchGateway.Transforms;
@@ -32,6 +33,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.AddValidatedOptions<LatchStoreOptions, LatchStoreOptionsValidator>(configuration, LatchStoreOptions.SectionName);
         services.AddValidatedOptions<LatchAuditOptions, LatchAuditOptionsValidator>(configuration, LatchAuditOptions.SectionName);
         services.AddValidatedOptions<LatchLockoutOptions, LatchLockoutOptionsValidator>(configuration, LatchLockoutOptions.SectionName);
+        services.AddValidatedOptions<LatchSessionOptions, LatchSessionOptionsValidator>(configuration, LatchSessionOptions.SectionName);
         services.TryAddSingleton(typeof(LiveOptions<>));
 
         services.TryAddSingleton<CodeHasher>();

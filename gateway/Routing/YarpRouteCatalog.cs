@@ -1,12 +1,14 @@
 using LatchGateway.Admin;
+using LatchGateway.Configuration;
 using LatchGateway.Contracts;
+using LatchGateway.Sessions;
 using LatchGateway.Transforms;
 using Yarp.ReverseProxy;
 
 namespace LatchGateway.Routing;
 
 /// <summary>The routes YARP is serving now, configuration reloads included.</summary>
-internal sealed class YarpRouteCatalog(IProxyStateLookup proxyState) : ILatchRouteCatalog
+internal sealed class YarpRouteCatalog(IProxyStateLookup proxyState, LiveOptions<LatchSessionOptions> sessionOptions) : ILatchRouteCatalog
 {
     public IReadOnlyList<LatchRouteInfo> GetRoutes()
     {
@@ -23,6 +25,10 @@ internal sealed class YarpRouteCatalog(IProxyStateLookup proxyState) : ILatchRou
     public LatchRouteInfo? Find(string routeId) =>
         proxyState.TryGetRoute(routeId, out var route) ? ToInfo(route) : null;
 
-    private static LatchRouteInfo ToInfo(Yarp.ReverseProxy.Model.RouteModel route) =>
-        new(route.Config.RouteId, LatchTransformFactory.IsLatched(route.Config.Transforms), route.Config.Match.Path);
+    private LatchRouteInfo ToInfo(Yarp.ReverseProxy.Model.RouteModel route)
+    {
+        var config = route.Config;
+        var session = LatchTransformFactory.SessionOf(config.RouteId, config.Transforms, sessionOptions.Current);
+        return new(config.RouteId, LatchTransformFactory.IsLatched(config.Transforms), config.Match.Path, session?.Lifetime);
+    }
 }

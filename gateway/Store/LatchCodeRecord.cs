@@ -15,5 +15,8 @@ internal sealed record LatchCodeRecord(
     string IssuedBy,
     string? Reason)
 {
+    /// <summary>On a Session route, the session this code opens when shorter than the route's; null for the route's own.</summary>
+    public TimeSpan? SessionLifetime { get; init; }
+
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }

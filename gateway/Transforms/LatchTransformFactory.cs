@@ -1,16 +1,21 @@
+using LatchGateway.Configuration;
+using LatchGateway.Sessions;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace LatchGateway.Transforms;
 
 /// <summary>
-/// Handles the <c>{ "Latch": "Required" }</c> transform entry of a route. Any other value is a configuration
+/// Handles the <c>{ "Latch": "Required" }</c> and <c>{ "Latch": "Session", "SessionLifetime": …, "SessionIdleTimeout": … }</c>
+/// transform entries of a route. Any other value is a configuration
 /// error naming the route, reported when YARP loads (or reloads) its configuration.
 /// </summary>
-internal sealed class LatchTransformFactory : ITransformFactory
+internal sealed class LatchTransformFactory(LiveOptions<LatchSessionOptions> sessionOptions) : ITransformFactory
 {
     public const string Key = "Latch";
 
     public const string RequiredValue = "Required";
+
+    public const string SessionValue = "Session";
 
     public bool Validate(TransformRouteValidationContext context, IReadOnlyDictionary<string, string> transformValues)
     {
@@ -21,15 +26,9 @@ internal sealed class LatchTransformFactory : ITransformFactory
             return false;
         }
 
-        if (transformValues.Count != 1)
+        if (Read(context.Route.RouteId, value, transformValues, out _) is { } error)
         {
-            context.Errors.Add(new ArgumentException(
-                $"Route '{context.Route.RouteId}': the Latch transform entry takes no other keys (found: {string.Join(", ", transformValues.Keys)})."));
-        }
-        else if (!IsRequired(value))
-        {
-            context.Errors.Add(new ArgumentException(
-                $"Route '{context.Route.RouteId}': unknown Latch value '{value}'; the only value is '{RequiredValue}'."));
+            context.Errors.Add(new ArgumentException(error));
         }
 
         return true;
@@ -44,33 +43,69 @@ internal sealed class LatchTransformFactory : ITransformFactory
             return false;
         }
 
-        if (transformValues.Count != 1 || !IsRequired(value))
+        if (Read(context.Route.RouteId, value, transformValues, out var session) is { } error)
         {
-            throw new ArgumentException($"Route '{context.Route.RouteId}': invalid Latch transform.");
+            throw new ArgumentException(error);
         }
 
-        context.RequestTransforms.Add(ActivatorUtilities.CreateInstance<LatchTransform>(context.Services, context.Route.RouteId));
+        context.RequestTransforms.Add(session is null
+            ? ActivatorUtilities.CreateInstance<LatchTransform>(context.Services, context.Route.RouteId)
+            : ActivatorUtilities.CreateInstance<LatchTransform>(context.Services, context.Route.RouteId, session));
         return true;
     }
 
     /// <summary>Whether a route's transforms latch it.</summary>
-    public static bool IsLatched(IReadOnlyList<IReadOnlyDictionary<string, string>>? transforms)
+    public static bool IsLatched(IReadOnlyList<IReadOnlyDictionary<string, string>>? transforms) => FindEntry(transforms) is not null;
+
+    /// <summary>The session settings of a route latched in session mode; null for any other route.</summary>
+    public static SessionRoute? SessionOf(string routeId, IReadOnlyList<IReadOnlyDictionary<string, string>>? transforms, LatchSessionOptions options) =>
+        FindEntry(transforms) is { } entry && IsValue(entry[Key], SessionValue)
+        && SessionRoute.TryRead(routeId, entry, options, out var route, out _) ? route : null;
+
+    private static IReadOnlyDictionary<string, string>? FindEntry(IReadOnlyList<IReadOnlyDictionary<string, string>>? transforms)
     {
         if (transforms is null)
         {
-            return false;
+            return null;
         }
 
         foreach (var transform in transforms)
         {
             if (transform.ContainsKey(Key))
             {
-                return true;
+                return transform;
             }
         }
 
-        return false;
+        return null;
     }
 
-    private static bool IsRequired(string value) => string.Equals(value, RequiredValue, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Reads a Latch entry; the error naming the route when it is not valid.</summary>
+    private string? Read(string routeId, string value, IReadOnlyDictionary<string, string> values, out SessionRoute? session)
+    {
+        session = null;
+        if (IsValue(value, RequiredValue))
+        {
+            return values.Count == 1
+                ? null
+                : $"Route '{routeId}': a '{RequiredValue}' Latch transform entry takes no other keys (found: {string.Join(", ", values.Keys)}).";
+        }
+
+        if (!IsValue(value, SessionValue))
+        {
+            return $"Route '{routeId}': unknown Latch value '{value}'; the values are '{RequiredValue}' and '{SessionValue}'.";
+        }
+
+        foreach (var key in values.Keys)
+        {
+            if (key is not (Key or SessionRoute.LifetimeKey or SessionRoute.IdleTimeoutKey))
+            {
+                return $"Route '{routeId}': a '{SessionValue}' Latch transform entry takes only {SessionRoute.LifetimeKey} and {SessionRoute.IdleTimeoutKey} (found: {key}).";
+            }
+        }
+
+        return SessionRoute.TryRead(routeId, values, sessionOptions.Current, out session, out var error) ? null : error;
+    }
+
+    private static bool IsValue(string value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
 }
