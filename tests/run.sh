@@ -10,12 +10,16 @@ fi
 
 # The Redis tests start real redis-server processes (single nodes and a three-master cluster).
 # The Deploy tests run promtool on deploy/prometheus; Debian ships it in the prometheus package.
+# The Browser tests drive Debian's headless Chromium through its chromedriver (never a downloaded browser build).
 packages=()
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   packages+=(redis-server redis-tools)
 fi
 if ! command -v promtool >/dev/null 2>&1; then
   packages+=(prometheus)
+fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  packages+=(chromium chromium-driver)
 fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing ${packages[*]} (Debian packages) for the tests..."
