@@ -26,7 +26,8 @@ if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  # No recommends: prometheus would also pull in prometheus-node-exporter.
+  # No recommends: prometheus would also pull in prometheus-node-exporter. Headless chromium needs none of its
+  # recommends (upower, udev, mesa, fonts-liberation): fontconfig's own dependency brings the DejaVu fonts.
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
   # Only promtool is wanted: stop the Prometheus server the package may have started (under systemd).
   if [[ " ${packages[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 \
