@@ -10,6 +10,7 @@ fi
 
 # The Redis tests start real redis-server processes (single nodes and a three-master cluster).
 # The Deploy tests run promtool on deploy/prometheus; Debian ships it in the prometheus package.
+# The Browser tests drive Debian's headless Chromium through its chromedriver (never a downloaded browser build).
 packages=()
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   packages+=(redis-server redis-tools)
@@ -17,12 +18,16 @@ fi
 if ! command -v promtool >/dev/null 2>&1; then
   packages+=(prometheus)
 fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  packages+=(chromium chromium-driver)
+fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing ${packages[*]} (Debian packages) for the tests..."
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  # No recommends: prometheus would also pull in prometheus-node-exporter.
+  # No recommends: prometheus would also pull in prometheus-node-exporter. Headless chromium needs none of its
+  # recommends (upower, udev, mesa, fonts-liberation): fontconfig's own dependency brings the DejaVu fonts.
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
   # Only promtool is wanted: stop the Prometheus server the package may have started (under systemd).
   if [[ " ${packages[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 \
