@@ -49,4 +49,13 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Error, "Sweeping expired {Items} from memory failed; the next sweep will try again.")]
     public static partial void SweepFailed(ILogger logger, string items, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Information, "Session {SessionId} opened on route {Route} by code {CodeId}; it ends at {ExpiresAt:O}.")]
+    public static partial void SessionOpened(ILogger logger, string route, string sessionId, string codeId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(61, LogLevel.Information, "Session {SessionId} on route {Route} ended: {Reason}.")]
+    public static partial void SessionEnded(ILogger logger, string route, string sessionId, string reason);
+
+    [LoggerMessage(62, LogLevel.Debug, "Session {SessionId} refused on route {Route}: not this route, client or user (client {ClientIp}).")]
+    public static partial void SessionRefused(ILogger logger, string route, string sessionId, IPAddress? clientIp);
 }

@@ -4,8 +4,9 @@ using LatchGateway.Audit;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
-using LatchGateway.Lockout;
 using LatchGateway.Burn;
+using LatchGateway.Lockout;
+using LatchGateway.Sessions;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Transforms;
@@ -15,6 +16,8 @@ namespace LatchGateway.Transforms;
 /// trace, audit) and either lets the request go on (adding <c>X-Latch-Id</c>) or answers it here. The lockout is
 /// applied after the consume, in one atomic step per subject (see <see cref="LockoutGuard"/>). Any failure to
 /// reach the store fails closed with 503; so does an unexpected fault, which is logged as an error.
+/// On a Session route (<paramref name="session"/>), a request on an open session goes on without a code, an
+/// accepted code opens a session (see <see cref="SessionGate"/>), and a browser gets its 401 as a page with a form.
 /// </summary>
 internal sealed class LatchTransform(
     string routeId,
@@ -24,7 +27,9 @@ internal sealed class LatchTransform(
     AuditTrail audit,
     LatchMetrics metrics,
     TimeProvider timeProvider,
-    ILogger<LatchTransform> logger) : RequestTransform
+    ILogger<LatchTransform> logger,
+    SessionGate sessions,
+    SessionRoute? session = null) : RequestTransform
 {
     public string RouteId { get; } = routeId;
 
@@ -42,6 +47,15 @@ internal sealed class LatchTransform(
         var lockedOutFor = TimeSpan.Zero;
         try
         {
+            if (session is not null
+                && await sessions.UseAsync(http.Request, session, clientIp, user, context.CancellationToken).ConfigureAwait(false) is { } open)
+            {
+                // Not a presentation: no validation is counted or audited, the backend learns the opening code's id.
+                activity?.SetTag("latch.session_id", open.Id);
+                context.ProxyRequest.Headers.TryAddWithoutValidation(PresentedCode.IdHeaderName, open.CodeId);
+                return;
+            }
+
             // A request without a code needs no store: it is answered 401 whatever the store's state.
             decision = await burner.BurnAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
                 .ConfigureAwait(false);
@@ -76,12 +90,50 @@ internal sealed class LatchTransform(
         if (decision.Outcome == LatchOutcome.Accepted)
         {
             Log.PresentationAccepted(logger, RouteId, decision.Record!.Id);
+            if (session is not null && await OpenSessionAsync(http, decision.Record, clientIp, context.CancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             context.ProxyRequest.Headers.TryAddWithoutValidation(PresentedCode.IdHeaderName, decision.Record.Id);
             return;
         }
 
         Log.PresentationRefused(logger, RouteId, decision.Outcome.ToName(), decision.Record?.Id, clientIp);
+        if (session is not null && decision.Outcome == LatchOutcome.Missing)
+        {
+            // Whatever session it carried is no good here: the browser is told to forget it.
+            if (SessionCookie.Read(http.Request, session) is not null)
+            {
+                http.Response.Headers.SetCookie = SessionCookie.Clear(session, http.Request.IsHttps);
+            }
+
+            if (SessionPage.IsPreferredBy(http.Request))
+            {
+                await SessionPage.WriteAsync(http).ConfigureAwait(false);
+                return;
+            }
+        }
+
         await ProblemFor(decision.Outcome).WriteAsync(http.Response, RetryAfterSeconds(lockedOutFor)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the session of an accepted code; true when the request was answered (the 303 that takes the code out
+    /// of the address bar). The code is burned by now: should the store fail here, the request fails closed.
+    /// </summary>
+    private async ValueTask<bool> OpenSessionAsync(HttpContext http, Store.LatchCodeRecord code, System.Net.IPAddress? clientIp, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sessions.OpenAsync(http, session!, code, clientIp, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LatchStoreUnavailableException exception)
+        {
+            Log.StoreUnavailable(logger, RouteId, exception);
+            await LatchProblem.Unavailable.WriteAsync(http.Response).ConfigureAwait(false);
+            return true;
+        }
     }
 
     /// <summary>

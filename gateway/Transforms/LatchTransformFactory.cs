@@ -98,7 +98,7 @@ internal sealed class LatchTransformFactory(LiveOptions<LatchSessionOptions> ses
 
         foreach (var key in values.Keys)
         {
-            if (key is not (Key or SessionRoute.LifetimeKey or SessionRoute.IdleTimeoutKey))
+            if (!IsValue(key, Key) && !IsValue(key, SessionRoute.LifetimeKey) && !IsValue(key, SessionRoute.IdleTimeoutKey))
             {
                 return $"Route '{routeId}': a '{SessionValue}' Latch transform entry takes only {SessionRoute.LifetimeKey} and {SessionRoute.IdleTimeoutKey} (found: {key}).";
             }

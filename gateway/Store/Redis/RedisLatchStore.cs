@@ -33,6 +33,7 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
             [
                 record.Id, record.Route, record.User ?? "", FormatNetwork(record.Network),
                 record.IssuedAt.ToUnixTimeMilliseconds(), expiresMs, record.IssuedBy, record.Reason ?? "", ttlMs,
+                record.SessionLifetime is { } session ? (long)session.TotalMilliseconds : "",
             ]).ConfigureAwait(false);
             if (added == 0)
             {
@@ -160,7 +161,10 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
             DateTimeOffset.FromUnixTimeMilliseconds((long)values[5]),
             DateTimeOffset.FromUnixTimeMilliseconds((long)values[6]),
             values[7].ToString(),
-            NullIfEmpty(values[8]));
+            NullIfEmpty(values[8]))
+        {
+            SessionLifetime = values[9].IsNullOrEmpty ? null : TimeSpan.FromMilliseconds((long)values[9]),
+        };
     }
 
     private static string? NullIfEmpty(RedisValue value) => value.IsNullOrEmpty ? null : value.ToString();

@@ -4,13 +4,13 @@ namespace LatchGateway.Store.Redis;
 internal static class RedisScripts
 {
     /// <summary>Field order of a code hash as the scripts return it.</summary>
-    public static readonly string[] Fields = ["s", "id", "r", "u", "ip", "ia", "ea", "by", "why"];
+    public static readonly string[] Fields = ["s", "id", "r", "u", "ip", "ia", "ea", "by", "why", "ss"];
 
-    /// <summary>KEYS[1] code hash. ARGV: fields (as <see cref="Fields"/> from "id" on), then TTL in ms. 1 if added, 0 if the digest exists.</summary>
+    /// <summary>KEYS[1] code hash. ARGV: fields (as <see cref="Fields"/> from "id" to "why"), the TTL in ms, then "ss". 1 if added, 0 if the digest exists.</summary>
     public const string Add = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 's', 'live', 'id', ARGV[1], 'r', ARGV[2], 'u', ARGV[3], 'ip', ARGV[4],
-            'ia', ARGV[5], 'ea', ARGV[6], 'by', ARGV[7], 'why', ARGV[8])
+            'ia', ARGV[5], 'ea', ARGV[6], 'by', ARGV[7], 'why', ARGV[8], 'ss', ARGV[10])
         redis.call('PEXPIRE', KEYS[1], ARGV[9])
         return 1
         """;
@@ -20,7 +20,7 @@ internal static class RedisScripts
     /// number of concurrent calls, exactly one sees 'live'. The key keeps its expiry.
     /// </summary>
     public const string Consume = """
-        local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why')
+        local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why', 'ss')
         if not v[1] then return false end
         if v[1] == 'live' then redis.call('HSET', KEYS[1], 's', 'consumed') end
         return v
@@ -43,7 +43,7 @@ internal static class RedisScripts
     /// comes back revoked.
     /// </summary>
     public const string Revoke = """
-        local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why')
+        local v = redis.call('HMGET', KEYS[1], 's', 'id', 'r', 'u', 'ip', 'ia', 'ea', 'by', 'why', 'ss')
         if v[1] == 'consumed' then redis.call('HSET', KEYS[1], 'rv', '1') end
         if v[1] ~= 'live' then return false end
         redis.call('HSET', KEYS[1], 's', 'revoked')

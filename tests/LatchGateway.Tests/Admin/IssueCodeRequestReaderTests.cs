@@ -12,7 +12,7 @@ public sealed class IssueCodeRequestReaderTests
     [Fact]
     public void Validate_accepts_a_minimal_request_with_the_default_ttl()
     {
-        var errors = Reader.Validate(Request(), DefaultTtl, MaxTtl, out var routeId, out var network, out var ttl);
+        var errors = Reader.Validate(Request(), DefaultTtl, MaxTtl, out var routeId, out var network, out var ttl, out _);
 
         Assert.Null(errors);
         Assert.Equal("orders-admin", routeId);
@@ -24,7 +24,7 @@ public sealed class IssueCodeRequestReaderTests
     public void Validate_accepts_a_full_request()
     {
         var errors = Reader.Validate(
-            Request(user: "alice", ip: "10.0.0.0/8", ttlSeconds: 300, reason: "INC-4711"), DefaultTtl, MaxTtl, out _, out var network, out var ttl);
+            Request(user: "alice", ip: "10.0.0.0/8", ttlSeconds: 300, reason: "INC-4711"), DefaultTtl, MaxTtl, out _, out var network, out var ttl, out _);
 
         Assert.Null(errors);
         Assert.Equal(IPNetwork.Parse("10.0.0.0/8"), network);
@@ -39,7 +39,7 @@ public sealed class IssueCodeRequestReaderTests
     [InlineData("plain", "This route is not latched.")]
     public void Validate_requires_a_known_latched_route(string? route, string message)
     {
-        var errors = Reader.Validate(Request(route: route), DefaultTtl, MaxTtl, out _, out _, out _);
+        var errors = Reader.Validate(Request(route: route), DefaultTtl, MaxTtl, out _, out _, out _, out _);
 
         Assert.Equal(message, Assert.Single(Assert.Single(errors!, e => e.Key == "route").Value));
     }
@@ -48,7 +48,7 @@ public sealed class IssueCodeRequestReaderTests
     public void Validate_gives_the_route_id_as_the_catalog_spells_it()
     {
         // YARP looks route ids up case-insensitively; the code must be bound to the id the gateway matches on.
-        var errors = Reader.Validate(Request(route: "ORDERS-ADMIN"), DefaultTtl, MaxTtl, out var routeId, out _, out _);
+        var errors = Reader.Validate(Request(route: "ORDERS-ADMIN"), DefaultTtl, MaxTtl, out var routeId, out _, out _, out _);
 
         Assert.Null(errors);
         Assert.Equal("orders-admin", routeId);
@@ -62,7 +62,7 @@ public sealed class IssueCodeRequestReaderTests
     [InlineData(int.MinValue)]
     public void Validate_names_ttlSeconds_out_of_range(int seconds)
     {
-        var errors = Reader.Validate(Request(ttlSeconds: seconds), DefaultTtl, MaxTtl, out _, out _, out _);
+        var errors = Reader.Validate(Request(ttlSeconds: seconds), DefaultTtl, MaxTtl, out _, out _, out _, out _);
 
         Assert.Equal(["ttlSeconds"], errors!.Keys);
     }
@@ -93,7 +93,7 @@ public sealed class IssueCodeRequestReaderTests
             _ => Request(reason: value),
         };
 
-        var errors = Reader.Validate(request, DefaultTtl, MaxTtl, out _, out _, out _);
+        var errors = Reader.Validate(request, DefaultTtl, MaxTtl, out _, out _, out _, out _);
 
         Assert.Equal([field], errors!.Keys);
     }
@@ -104,7 +104,7 @@ public sealed class IssueCodeRequestReaderTests
     [InlineData("2001:db8::/32", "2001:db8::/32")]
     public void Validate_reads_the_ip_as_a_range(string ip, string expected)
     {
-        var errors = Reader.Validate(Request(ip: ip), DefaultTtl, MaxTtl, out _, out var network, out _);
+        var errors = Reader.Validate(Request(ip: ip), DefaultTtl, MaxTtl, out _, out var network, out _, out _);
 
         Assert.Null(errors);
         Assert.Equal(IPNetwork.Parse(expected), network);
@@ -115,7 +115,7 @@ public sealed class IssueCodeRequestReaderTests
     {
         var ip = new string('1', IssueCodeRequestReader.MaxIpLength + 1);
 
-        var errors = Reader.Validate(Request(ip: ip), DefaultTtl, MaxTtl, out _, out _, out _);
+        var errors = Reader.Validate(Request(ip: ip), DefaultTtl, MaxTtl, out _, out _, out _, out _);
 
         Assert.Equal(["Not an IP address or CIDR range (e.g. 203.0.113.7 or 10.0.0.0/8)."], errors!["ip"]);
     }
@@ -134,7 +134,7 @@ public sealed class IssueCodeRequestReaderTests
             MaxTtl,
             out _,
             out _,
-            out _);
+            out _, out _);
 
         Assert.Equal(["reason", "route", "user"], errors!.Keys.Order(StringComparer.Ordinal));
     }

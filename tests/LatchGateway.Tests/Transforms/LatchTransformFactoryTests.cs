@@ -1,3 +1,5 @@
+using LatchGateway.Sessions;
+using LatchGateway.Tests.Hosting;
 using LatchGateway.Transforms;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Configuration;
@@ -7,7 +9,7 @@ namespace LatchGateway.Tests.Transforms;
 
 public sealed class LatchTransformFactoryTests
 {
-    private readonly LatchTransformFactory _factory = new();
+    private readonly LatchTransformFactory _factory = new(new TestSettings<LatchSessionOptions>(new LatchSessionOptions { MaxLifetime = TimeSpan.FromHours(1) }));
 
     [Fact]
     public void Does_not_claim_other_transforms()
@@ -56,6 +58,48 @@ public sealed class LatchTransformFactoryTests
         var error = Assert.Single(context.Errors);
         Assert.Contains("'r1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Mode", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Session")]
+    [InlineData("session")]
+    public void Accepts_a_Session_route_with_its_lifetime_and_idle_timeout(string value)
+    {
+        var context = NewContext();
+
+        Assert.True(_factory.Validate(context, Values(("Latch", value))));
+        Assert.True(_factory.Validate(context, Values(("Latch", value), ("SessionLifetime", "00:30:00"), ("sessionidletimeout", "00:05:00"))));
+        Assert.Empty(context.Errors);
+        var session = LatchTransformFactory.SessionOf("r1", [Values(("Latch", value), ("SessionLifetime", "00:30:00"), ("SessionIdleTimeout", "00:05:00"))], new LatchSessionOptions());
+        Assert.Equal(new SessionRoute("r1", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(5)), session);
+    }
+
+    [Theory]
+    [InlineData("SessionLifetime", "02:00:00", "MaxLifetime")]
+    [InlineData("SessionLifetime", "00:00:00", "SessionLifetime")]
+    [InlineData("SessionLifetime", "soon", "SessionLifetime")]
+    [InlineData("SessionIdleTimeout", "00:20:00", "SessionIdleTimeout")]
+    [InlineData("SessionIdleTimeout", "-00:01:00", "SessionIdleTimeout")]
+    [InlineData("Mode", "Strict", "Mode")]
+    public void Reports_a_bad_Session_setting_naming_the_route_and_the_key(string key, string value, string named)
+    {
+        var context = NewContext();
+
+        Assert.True(_factory.Validate(context, Values(("Latch", "Session"), ("SessionLifetime", "00:15:00"), (key, value))));
+
+        var error = Assert.Single(context.Errors);
+        Assert.Contains("'r1'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_Required_route_takes_no_session_keys()
+    {
+        var context = NewContext();
+
+        Assert.True(_factory.Validate(context, Values(("Latch", "Required"), ("SessionLifetime", "00:15:00"))));
+
+        Assert.Contains("SessionLifetime", Assert.Single(context.Errors).Message, StringComparison.Ordinal);
     }
 
     [Fact]
