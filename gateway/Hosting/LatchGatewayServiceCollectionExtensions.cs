@@ -9,6 +9,7 @@ using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Lockout;
 using LatchGateway.Routing;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using LatchGateway.Transforms;
@@ -67,6 +68,7 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<ILatchStore, RedisLatchStore>();
             services.TryAddSingleton<IAuditSink, RedisAuditSink>();
             services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
+            services.TryAddSingleton<ISessionStore, RedisSessionStore>();
             return;
         }
 
@@ -77,5 +79,8 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<InMemoryLockoutStore>();
         services.TryAddSingleton<ILockoutStore>(sp => sp.GetRequiredService<InMemoryLockoutStore>());
         services.AddHostedService<InMemorySweeper<InMemoryLockoutStore>>();
+        services.TryAddSingleton<InMemorySessionStore>();
+        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
+        services.AddHostedService<InMemorySweeper<InMemorySessionStore>>();
     }
 }
