@@ -41,6 +41,26 @@ internal readonly struct CodeDigest : IEquatable<CodeDigest>
         return Convert.ToHexStringLower(bytes);
     }
 
+    /// <summary>Reads back a digest written by <see cref="ToHex"/>; false for anything else.</summary>
+    public static bool TryParseHex(string hex, out CodeDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        digest = default;
+        if (hex.Length != Size * 2)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[Size];
+        if (Convert.FromHexString(hex, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != Size)
+        {
+            return false;
+        }
+
+        digest = new CodeDigest(bytes);
+        return true;
+    }
+
     public bool Equals(CodeDigest other) =>
         _a == other._a && _b == other._b && _c == other._c && _d == other._d;
 

@@ -69,6 +69,7 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<ILatchStore, RedisLatchStore>();
             services.TryAddSingleton<IAuditSink, RedisAuditSink>();
             services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
+            services.TryAddSingleton<ISessionStore, RedisSessionStore>();
             return;
         }
 
@@ -79,5 +80,8 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<InMemoryLockoutStore>();
         services.TryAddSingleton<ILockoutStore>(sp => sp.GetRequiredService<InMemoryLockoutStore>());
         services.AddHostedService<InMemorySweeper<InMemoryLockoutStore>>();
+        services.TryAddSingleton<InMemorySessionStore>();
+        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
+        services.AddHostedService<InMemorySweeper<InMemorySessionStore>>();
     }
 }

@@ -93,7 +93,7 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
         await RunAsync(async db =>
         {
             var digestHex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
-            if (digestHex.IsNullOrEmpty || !TryParseDigest(digestHex.ToString(), out var digest))
+            if (digestHex.IsNullOrEmpty || !CodeDigest.TryParseHex(digestHex.ToString(), out var digest))
             {
                 return null;
             }
@@ -118,7 +118,7 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
     private async Task<(LatchCodeRecord? Record, CodeState State)> ReadByIdAsync(IDatabase db, string id)
     {
         var digestHex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
-        if (digestHex.IsNullOrEmpty || !TryParseDigest(digestHex.ToString(), out var digest))
+        if (digestHex.IsNullOrEmpty || !CodeDigest.TryParseHex(digestHex.ToString(), out var digest))
         {
             return (null, CodeState.Live);
         }
@@ -173,22 +173,4 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
 
     private static IPNetwork? ParseNetwork(RedisValue value) =>
         !value.IsNullOrEmpty && IPNetwork.TryParse(value.ToString(), out var network) ? network : null;
-
-    private static bool TryParseDigest(string hex, out CodeDigest digest)
-    {
-        digest = default;
-        if (hex.Length != CodeDigest.Size * 2)
-        {
-            return false;
-        }
-
-        Span<byte> bytes = stackalloc byte[CodeDigest.Size];
-        if (Convert.FromHexString(hex, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != CodeDigest.Size)
-        {
-            return false;
-        }
-
-        digest = new CodeDigest(bytes);
-        return true;
-    }
 }

@@ -4,7 +4,9 @@ using LatchGateway.Hosting;
 using LatchGateway.Identity;
 using LatchGateway.Lockout;
 using LatchGateway.Logging;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
+using LatchGateway.Tests.Infrastructure;
 using LatchGateway.Tests.Logging;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -48,6 +50,18 @@ public sealed class LatchGatewayServiceCollectionExtensionsTests
         Assert.Same(services.GetRequiredService<InMemoryLatchStore>(), store);
         Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemorySweeper<InMemoryLatchStore>);
         Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemorySweeper<InMemoryLockoutStore>);
+        Assert.Same(services.GetRequiredService<InMemorySessionStore>(), services.GetRequiredService<ISessionStore>());
+        Assert.Contains(services.GetServices<IHostedService>(), s => s is InMemorySweeper<InMemorySessionStore>);
+    }
+
+    [Fact]
+    public async Task The_Redis_provider_keeps_sessions_in_Redis()
+    {
+        // Resolving connects to nothing: the connection is made on start-up or first use.
+        await using var services = Build(RedisSettings.For("127.0.0.1:1"), configure: s => s.AddMetrics());
+
+        Assert.IsType<RedisSessionStore>(services.GetRequiredService<ISessionStore>());
+        Assert.DoesNotContain(services.GetServices<IHostedService>(), s => s is InMemorySweeper<InMemorySessionStore>);
     }
 
     [Fact]

@@ -1,0 +1,224 @@
+using System.Net;
+using LatchGateway.Codes;
+using LatchGateway.Store;
+using LatchGateway.Store.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LatchGateway.Sessions;
+
+/// <summary>
+/// Sessions in Redis, shared by every replica (key layout in <see cref="RedisSessionKeys"/>). A session's state is
+/// its one hash, and each change to it (add, use, end) is one single-key Lua script, so it ends once, for every
+/// replica at once. The id pointer, the code's set and the index are kept beside it for lookups and are tidied after
+/// an end; a stale entry in them finds no hash and counts for nothing. Redis holds only token digests; times are
+/// kept to the millisecond. Any Redis failure surfaces as <see cref="Contracts.LatchStoreUnavailableException"/>.
+/// </summary>
+/// <remarks>
+/// Idle tracking: a request writes the session's last use only when the one noted is older than a quarter of the
+/// idle timeout, so most requests cost a read and no write; the idle end then comes after between 0.75 and 1 times
+/// the idle timeout without a request — never later than configured.
+/// </remarks>
+internal sealed class RedisSessionStore(RedisConnection connection, IOptions<LatchStoreOptions> options, TimeProvider timeProvider) : ISessionStore
+{
+    /// <summary>How long a session's key outlives its end, so that a request just after it is told why it ended.</summary>
+    public static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(30);
+
+    private readonly RedisSessionKeys _keys = new(options.Value.KeyPrefix);
+
+    public async ValueTask<bool> TryAddAsync(LatchSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var now = timeProvider.GetUtcNow();
+        var hex = session.TokenDigest.ToHex();
+        var endsIn = KeyTtl(session.ExpiresAt, now);
+        var idleAt = session.IdleTimeout is { } idle && session.OpenedAt + idle < session.ExpiresAt ? session.OpenedAt + idle : session.ExpiresAt;
+        var expiresMs = session.ExpiresAt.ToUnixTimeMilliseconds();
+        var openedMs = session.OpenedAt.ToUnixTimeMilliseconds();
+        return await connection.RunAsync(async db =>
+        {
+            // The id is claimed first: a session is never found by its token without its id being its own.
+            var id = _keys.Id(session.Id);
+            if (!await db.StringSetAsync(id, hex, TimeSpan.FromMilliseconds(endsIn), When.NotExists).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            var added = (int)await db.ScriptEvaluateAsync(RedisSessionScripts.Add, [_keys.Session(hex)],
+            [
+                session.Id, session.CodeId, session.Route, session.User ?? "", session.Network.ToString(),
+                openedMs, expiresMs, (long)(session.IdleTimeout?.TotalMilliseconds ?? 0), openedMs, KeyTtl(idleAt, now),
+            ]).ConfigureAwait(false);
+            if (added == 0)
+            {
+                await db.KeyDeleteAsync(id).ConfigureAwait(false);
+                return false;
+            }
+
+            await Task.WhenAll(
+                db.ScriptEvaluateAsync(RedisSessionScripts.Index, [_keys.Index], [hex, expiresMs, now.ToUnixTimeMilliseconds(), endsIn]),
+                db.ScriptEvaluateAsync(RedisSessionScripts.OpenedBy, [_keys.OpenedBy(session.CodeId)], [hex, endsIn])).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SessionLookup> UseAsync(CodeDigest tokenDigest, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.RunAsync(async db =>
+        {
+            var result = await db.ScriptEvaluateAsync(RedisSessionScripts.Use, [_keys.Session(tokenDigest)],
+                [now.ToUnixTimeMilliseconds(), (long)EndGrace.TotalMilliseconds]).ConfigureAwait(false);
+            if (result.IsNull || result.Resp2Type != ResultType.Array)
+            {
+                return SessionLookup.Unknown;
+            }
+
+            var values = (RedisValue[])result!;
+            var state = values[0].ToString() switch
+            {
+                "open" => SessionState.Open,
+                "expired" => SessionState.Expired,
+                _ => SessionState.Idle,
+            };
+            var session = ToSession(values.AsSpan(1), tokenDigest);
+            if (state != SessionState.Open)
+            {
+                Forget(db, session);
+            }
+
+            return new SessionLookup(state, session);
+        }).ConfigureAwait(false);
+
+    public async ValueTask<IReadOnlyList<LatchSession>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
+        await connection.RunAsync<IReadOnlyList<LatchSession>>(async db =>
+        {
+            var now = timeProvider.GetUtcNow();
+            var members = await db.SortedSetRangeByScoreAsync(_keys.Index, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)
+                .ConfigureAwait(false);
+            var fields = Array.ConvertAll(RedisSessionScripts.Fields, static f => (RedisValue)f);
+            var digests = new List<CodeDigest>(members.Length);
+            var reads = new List<Task<RedisValue[]>>(members.Length);
+            foreach (var member in members)
+            {
+                if (CodeDigest.TryParseHex(member.ToString(), out var digest))
+                {
+                    digests.Add(digest);
+                    reads.Add(db.HashGetAsync(_keys.Session(digest), fields));
+                }
+            }
+
+            var values = await Task.WhenAll(reads).ConfigureAwait(false);
+            var open = new List<LatchSession>();
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i][0].IsNull || !IsOpenAt(values[i], now))
+                {
+                    continue;
+                }
+
+                var session = ToSession(values[i], digests[i]);
+                if ((route is null || string.Equals(session.Route, route, StringComparison.Ordinal))
+                    && (user is null || string.Equals(session.User, user, StringComparison.Ordinal)))
+                {
+                    open.Add(session);
+                }
+            }
+
+            open.Sort(static (x, y) => y.OpenedAt.CompareTo(x.OpenedAt));
+            return open;
+        }).ConfigureAwait(false);
+
+    public async ValueTask<LatchSession?> EndAsync(string id, CancellationToken cancellationToken) =>
+        await connection.RunAsync(async db =>
+        {
+            var hex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
+            return !hex.IsNullOrEmpty && CodeDigest.TryParseHex(hex.ToString(), out var digest)
+                ? await EndAsync(db, digest, onlyIfOpen: true).ConfigureAwait(false)
+                : null;
+        }).ConfigureAwait(false);
+
+    public async ValueTask<IReadOnlyList<LatchSession>> EndOpenedByAsync(string codeId, CancellationToken cancellationToken) =>
+        await connection.RunAsync<IReadOnlyList<LatchSession>>(async db =>
+        {
+            // Like the memory store, a code's revocation ends its sessions whether or not a request saw them end.
+            var ends = new List<Task<LatchSession?>>();
+            foreach (var member in await db.SetMembersAsync(_keys.OpenedBy(codeId)).ConfigureAwait(false))
+            {
+                if (CodeDigest.TryParseHex(member.ToString(), out var digest))
+                {
+                    ends.Add(EndAsync(db, digest, onlyIfOpen: false));
+                }
+            }
+
+            var ended = new List<LatchSession>();
+            foreach (var session in await Task.WhenAll(ends).ConfigureAwait(false))
+            {
+                if (session is not null && string.Equals(session.CodeId, codeId, StringComparison.Ordinal))
+                {
+                    ended.Add(session);
+                }
+            }
+
+            return ended;
+        }).ConfigureAwait(false);
+
+    /// <summary>Ends one session; it only if this call deleted it.</summary>
+    private async Task<LatchSession?> EndAsync(IDatabase db, CodeDigest digest, bool onlyIfOpen)
+    {
+        var result = await db.ScriptEvaluateAsync(RedisSessionScripts.End, [_keys.Session(digest)],
+            [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), onlyIfOpen ? "1" : "0"]).ConfigureAwait(false);
+        if (result.IsNull || result.Resp2Type != ResultType.Array)
+        {
+            return null;
+        }
+
+        var session = ToSession((RedisValue[])result!, digest);
+        Forget(db, session);
+        return session;
+    }
+
+    /// <summary>
+    /// Tidies the keys beside a session this replica just ended, without waiting: the end itself is done, and
+    /// what is not tidied now expires with the session.
+    /// </summary>
+    private void Forget(IDatabase db, LatchSession session)
+    {
+        var hex = session.TokenDigest.ToHex();
+        try
+        {
+            _ = db.KeyDeleteAsync(_keys.Id(session.Id), CommandFlags.FireAndForget);
+            _ = db.SetRemoveAsync(_keys.OpenedBy(session.CodeId), hex, CommandFlags.FireAndForget);
+            _ = db.SortedSetRemoveAsync(_keys.Index, hex, CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+            // Redis went away just after the end: the stale entries find no session and expire on their own.
+        }
+    }
+
+    private static long KeyTtl(DateTimeOffset until, DateTimeOffset now) =>
+        (long)Math.Ceiling((Max(until - now, TimeSpan.Zero) + EndGrace).TotalMilliseconds);
+
+    private static TimeSpan Max(TimeSpan x, TimeSpan y) => x > y ? x : y;
+
+    private static bool IsOpenAt(RedisValue[] values, DateTimeOffset now)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var idleMs = (long)values[7];
+        return nowMs < (long)values[6] && (idleMs == 0 || nowMs - (long)values[8] < idleMs);
+    }
+
+    private static LatchSession ToSession(ReadOnlySpan<RedisValue> values, CodeDigest digest)
+    {
+        var idleMs = (long)values[7];
+        return new LatchSession(
+            values[0].ToString(),
+            digest,
+            values[1].ToString(),
+            values[2].ToString(),
+            values[3].IsNullOrEmpty ? null : values[3].ToString(),
+            IPNetwork.Parse(values[4].ToString()),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)values[5]),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)values[6]),
+            idleMs == 0 ? null : TimeSpan.FromMilliseconds(idleMs));
+    }
+}
