@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace LatchGateway.Development;
 
 /// <summary>
@@ -6,8 +8,20 @@ namespace LatchGateway.Development;
 /// </summary>
 internal static class EchoBackend
 {
-    public static IEndpointConventionBuilder MapEchoBackend(this IEndpointRouteBuilder endpoints) =>
-        endpoints.Map("/{**path}", static (HttpRequest request) => TypedResults.Ok(new
+    public static IEndpointConventionBuilder MapEchoBackend(this IEndpointRouteBuilder endpoints)
+    {
+        // A pretend admin console behind the Session demo route: pages that link to each other, as a real one's do.
+        endpoints.MapGet("/console/{**page}", static (HttpRequest request, string? page) => TypedResults.Content(
+            $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Demo console: {WebUtility.HtmlEncode(page ?? "home")}</title></head>
+            <body><h1>Demo console: {WebUtility.HtmlEncode(page ?? "home")}</h1>
+            <p>Served through the latch session of code <code id="latch-id">{WebUtility.HtmlEncode(request.Headers["X-Latch-Id"].ToString())}</code>.</p>
+            <nav><a id="reports" href="/console/reports">Reports</a> | <a id="home" href="/console/">Home</a></nav>
+            </body></html>
+            """,
+            "text/html; charset=utf-8"));
+        return endpoints.Map("/{**path}", static (HttpRequest request) => TypedResults.Ok(new
         {
             backend = "latch-gateway development echo",
             method = request.Method,
@@ -15,4 +29,5 @@ internal static class EchoBackend
             query = request.QueryString.Value,
             headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
         }));
+    }
 }

@@ -42,6 +42,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<LockoutGuard>();
         services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());
         services.TryAddSingleton<CodeBurner>();
+        services.TryAddSingleton<SessionGate>();
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
         services.TryAddSingleton<AuditTrail>();

@@ -1,5 +1,6 @@
 using LatchGateway.Configuration;
 using LatchGateway.Identity;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Transforms;
@@ -19,6 +20,7 @@ internal sealed class LatchRequestScrubber(LiveOptions<LatchIdentityOptions> ide
     {
         ArgumentNullException.ThrowIfNull(context);
         RemoveReservedHeaders(context.ProxyRequest.Headers, identity.Current.Header);
+        RemoveSessionCookies(context.ProxyRequest.Headers);
 
         var request = context.HttpContext.Request;
         if (PresentedCode.MayCarryCode(request.QueryString) && request.Query.ContainsKey(PresentedCode.QueryName))
@@ -40,6 +42,31 @@ internal sealed class LatchRequestScrubber(LiveOptions<LatchIdentityOptions> ide
         || (identityHeader is not null
             && CgiHeaderName.SameVariable(name, identityHeader)
             && !name.Equals(identityHeader, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// No backend sees a session cookie, of its own route or another's (cookies with <c>Path=/</c> go to every
+    /// path): they are taken out of <c>Cookie</c>, the other cookies kept byte for byte.
+    /// </summary>
+    private static void RemoveSessionCookies(System.Net.Http.Headers.HttpRequestHeaders headers)
+    {
+        if (!headers.NonValidated.TryGetValues(HeaderNames.Cookie, out var values))
+        {
+            return;
+        }
+
+        var cookie = values.Count == 1 ? values.ToString() : string.Join("; ", values);
+        if (!Sessions.SessionCookie.MayHoldSession(cookie))
+        {
+            return;
+        }
+
+        headers.Remove(HeaderNames.Cookie);
+        var kept = Sessions.SessionCookie.RemoveAll(cookie);
+        if (kept.Length > 0)
+        {
+            headers.TryAddWithoutValidation(HeaderNames.Cookie, kept);
+        }
+    }
 
     private static void RemoveReservedHeaders(System.Net.Http.Headers.HttpRequestHeaders headers, string? identityHeader)
     {

@@ -9,6 +9,7 @@ using LatchGateway.Admin;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
 using LatchGateway.Tests.Hosting;
 using LatchGateway.Tests.Logging;
@@ -236,7 +237,8 @@ public sealed class LatchTransformTests : IDisposable
         _telemetry.Audit,
         _telemetry.Metrics,
         _time,
-        _logs.CreateLogger<LatchTransform>());
+        _logs.CreateLogger<LatchTransform>(),
+        new SessionGate(new InMemorySessionStore(_time), TestRecords.Hasher, _telemetry.Audit, _telemetry.Metrics, _time, NullLogger<SessionGate>.Instance));
 
     private async Task<LatchCodeRecord> Issue(
         string code = Code, string route = "r1", string? user = null, IPNetwork? network = null, TimeSpan? ttl = null)
