@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Error, "Sweeping expired {Items} from memory failed; the next sweep will try again.")]
     public static partial void SweepFailed(ILogger logger, string items, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Information, "Unlock session {SessionId} (code {CodeId}) on route {Route} ended by {Actor}.")]
+    public static partial void SessionRevoked(ILogger logger, string sessionId, string codeId, string route, string actor);
 }

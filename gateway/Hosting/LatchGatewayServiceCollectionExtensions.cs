@@ -9,6 +9,7 @@ using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Lockout;
 using LatchGateway.Routing;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using LatchGateway.Transforms;
@@ -41,6 +42,8 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());
         services.TryAddSingleton<CodeBurner>();
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
+        services.TryAddSingleton<LatchSessionService>();
+        services.TryAddSingleton<ILatchSessionService>(sp => sp.GetRequiredService<LatchSessionService>());
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<ILatchAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());
@@ -77,5 +80,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<InMemoryLockoutStore>();
         services.TryAddSingleton<ILockoutStore>(sp => sp.GetRequiredService<InMemoryLockoutStore>());
         services.AddHostedService<InMemorySweeper<InMemoryLockoutStore>>();
+        services.TryAddSingleton<InMemorySessionStore>();
+        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
     }
 }
