@@ -3,6 +3,7 @@ using LatchGateway.Admin.Authentication;
 using LatchGateway.Configuration;
 using LatchGateway.Admin.Codes;
 using LatchGateway.Admin.Routes;
+using LatchGateway.Admin.Sessions;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,8 @@ public static class LatchAdminExtensions
 {
     /// <summary>
     /// Adds the admin API's services: options from <c>Latch:Admin</c>, API-key authentication and one
-    /// authorization policy per scope. The host supplies <see cref="ILatchCodeService"/> and <see cref="ILatchRouteCatalog"/>.
+    /// authorization policy per scope. The host supplies <see cref="ILatchCodeService"/>, <see cref="ILatchSessionService"/>
+    /// and <see cref="ILatchRouteCatalog"/>.
     /// </summary>
     public static IServiceCollection AddLatchAdmin(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,7 +50,10 @@ public static class LatchAdminExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/admin/codes</c>, <c>/admin/routes</c> and <c>/admin/audit</c>; returns the <c>/admin</c> group.</summary>
+    /// <summary>
+    /// Maps <c>/admin/codes</c>, <c>/admin/sessions</c>, <c>/admin/routes</c> and <c>/admin/audit</c>; returns the
+    /// <c>/admin</c> group.
+    /// </summary>
     public static RouteGroupBuilder MapLatchAdmin(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -75,7 +80,7 @@ public static class LatchAdminExtensions
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        admin.MapCodes().MapRoutes().MapAudit();
+        admin.MapCodes().MapSessions().MapRoutes().MapAudit();
         return admin;
     }
 

@@ -20,7 +20,7 @@ internal static class LatchAdminOpenApi
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "LatchGateway admin API";
-                document.Info.Description = "Issue, list and revoke latch codes; read the audit trail.";
+                document.Info.Description = "Issue, list and revoke latch codes; list and end unlock sessions; read the audit trail.";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme

@@ -26,7 +26,7 @@ internal static class CodesApi
             .WithSummary("Read a live code's metadata.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         codes.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminScopes.CodesRevoke)
-            .WithSummary("Revoke a live code.")
+            .WithSummary("Revoke a live code and end at once every unlock session it opened (even though the code itself is then consumed).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
@@ -61,7 +61,7 @@ internal static class CodesApi
         }
 
         var issued = await codes.IssueAsync(
-            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, ActorOf(context, caller)) { SessionLifetime = session },
+            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, AdminActor.Of(context, caller)) { SessionLifetime = session },
             cancellationToken);
         return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
     }
@@ -76,10 +76,9 @@ internal static class CodesApi
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         string id, HttpContext context, ClaimsPrincipal caller, ILatchCodeService codes, CancellationToken cancellationToken) =>
-        await codes.RevokeAsync(id, ActorOf(context, caller), cancellationToken) is null ? NotFound() : TypedResults.NoContent();
-
-    private static LatchActor ActorOf(HttpContext context, ClaimsPrincipal caller) =>
-        new(caller.Identity!.Name!, context.Connection.RemoteIpAddress);
+        (await codes.RevokeAsync(id, AdminActor.Of(context, caller), cancellationToken)).Found
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(detail: "No live code has this id, and no open session was opened by it.", statusCode: StatusCodes.Status404NotFound);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(detail: "No live code has this id.", statusCode: StatusCodes.Status404NotFound);

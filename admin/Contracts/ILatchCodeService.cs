@@ -1,7 +1,8 @@
 namespace LatchGateway.Contracts;
 
 /// <summary>
-/// What the admin API needs from the latch engine: issue, read and revoke codes.
+/// What the admin API needs from the latch engine: issue, read and revoke codes (revoking ends the sessions a
+/// code opened).
 /// The gateway host supplies the implementation.
 /// </summary>
 public interface ILatchCodeService
@@ -21,6 +22,9 @@ public interface ILatchCodeService
     /// <summary>Gets a live code's metadata, or null when no live code has that id.</summary>
     ValueTask<LatchCodeInfo?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Revokes a live code; null when no live code has that id.</summary>
-    ValueTask<LatchCodeInfo?> RevokeAsync(string id, LatchActor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Revokes the code with that id if it is live, and ends at once every open session it opened (a code that
+    /// opened a session is consumed, yet revoking it is how its sessions end). Nothing found when neither exists.
+    /// </summary>
+    ValueTask<LatchCodeRevocation> RevokeAsync(string id, LatchActor actor, CancellationToken cancellationToken);
 }

@@ -31,3 +31,12 @@ public sealed record LatchCodeInfo(
 
 /// <summary>A freshly issued code and its metadata.</summary>
 public sealed record IssuedLatchCode(string Code, LatchCodeInfo Info);
+
+/// <summary>What revoking a code did.</summary>
+/// <param name="Code">The code revoked, or null when it was not live (consumed, expired, revoked or unknown).</param>
+/// <param name="EndedSessions">The open sessions the code had opened, now ended.</param>
+public sealed record LatchCodeRevocation(LatchCodeInfo? Code, IReadOnlyList<LatchSessionInfo> EndedSessions)
+{
+    /// <summary>Whether there was anything to revoke: a live code, or a session it opened.</summary>
+    public bool Found => Code is not null || EndedSessions.Count > 0;
+}

@@ -4,12 +4,16 @@ using LatchGateway.Admin;
 using LatchGateway.Audit;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
 using LatchGateway.Configuration;
 
 namespace LatchGateway.Codes;
 
-/// <summary>Issues, reads and revokes codes for the admin API, on top of the store.</summary>
+/// <summary>
+/// Issues, reads and revokes codes for the admin API, on top of the store. Revoking a code also ends the sessions
+/// it opened.
+/// </summary>
 internal sealed class LatchCodeService(
     ILatchStore store,
     CodeHasher hasher,
@@ -17,6 +21,7 @@ internal sealed class LatchCodeService(
     TimeProvider timeProvider,
     LatchMetrics metrics,
     AuditTrail audit,
+    LatchSessionService sessions,
     ILogger<LatchCodeService> logger) : ILatchCodeService
 {
     private const int IdLength = 20;
@@ -82,19 +87,21 @@ internal sealed class LatchCodeService(
         return record is null ? null : ToInfo(record);
     }
 
-    public async ValueTask<LatchCodeInfo?> RevokeAsync(string id, LatchActor actor, CancellationToken cancellationToken)
+    public async ValueTask<LatchCodeRevocation> RevokeAsync(string id, LatchActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+
+        // The code first, so that it opens no session once its sessions are ended.
         var record = await store.RevokeAsync(id, cancellationToken).ConfigureAwait(false);
-        if (record is null)
+        if (record is not null)
         {
-            return null;
+            metrics.Revoked(record.Route);
+            audit.Revoked(record, actor);
+            Log.CodeRevoked(logger, record.Id, record.Route, actor.Name);
         }
 
-        metrics.Revoked(record.Route);
-        audit.Revoked(record, actor);
-        Log.CodeRevoked(logger, record.Id, record.Route, actor.Name);
-        return ToInfo(record);
+        var ended = await sessions.EndOpenedByAsync(id, actor, cancellationToken).ConfigureAwait(false);
+        return new LatchCodeRevocation(record is null ? null : ToInfo(record), ended);
     }
 
     internal static LatchCodeInfo ToInfo(LatchCodeRecord record) => new(

@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Error, "Sweeping expired {Items} from memory failed; the next sweep will try again.")]
     public static partial void SweepFailed(ILogger logger, string items, Exception exception);
 
+    [LoggerMessage(50, LogLevel.Information, "Unlock session {SessionId} (code {CodeId}) on route {Route} ended by {Actor}.")]
+    public static partial void SessionRevoked(ILogger logger, string sessionId, string codeId, string route, string actor);
+
     [LoggerMessage(60, LogLevel.Information, "Session {SessionId} opened on route {Route} by code {CodeId}; it ends at {ExpiresAt:O}.")]
     public static partial void SessionOpened(ILogger logger, string route, string sessionId, string codeId, DateTimeOffset expiresAt);
 

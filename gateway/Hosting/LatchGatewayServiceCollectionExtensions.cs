@@ -44,6 +44,8 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<CodeBurner>();
         services.TryAddSingleton<SessionGate>();
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
+        services.TryAddSingleton<LatchSessionService>();
+        services.TryAddSingleton<ILatchSessionService>(sp => sp.GetRequiredService<LatchSessionService>());
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<ILatchAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());

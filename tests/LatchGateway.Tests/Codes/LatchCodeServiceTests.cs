@@ -5,6 +5,7 @@ using System.Net;
 using LatchGateway.Admin;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
+using LatchGateway.Sessions;
 using LatchGateway.Store;
 using LatchGateway.Tests.Hosting;
 using LatchGateway.Tests.Store;
@@ -19,12 +20,16 @@ public sealed class LatchCodeServiceTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
     private readonly TestTelemetry _telemetry;
     private readonly InMemoryLatchStore _store;
+    private readonly InMemorySessionStore _sessions;
+    private readonly LatchSessionService _sessionService;
     private readonly LatchCodeService _service;
 
     public LatchCodeServiceTests()
     {
         _telemetry = new TestTelemetry(_time);
         _store = new InMemoryLatchStore(_time);
+        _sessions = new InMemorySessionStore(_time);
+        _sessionService = new LatchSessionService(_sessions, _telemetry.Metrics, _telemetry.Audit, NullLogger<LatchSessionService>.Instance);
         _service = new LatchCodeService(
             _store,
             TestRecords.Hasher,
@@ -32,6 +37,7 @@ public sealed class LatchCodeServiceTests : IDisposable
             _time,
             _telemetry.Metrics,
             _telemetry.Audit,
+            _sessionService,
             NullLogger<LatchCodeService>.Instance);
     }
 
@@ -123,11 +129,67 @@ public sealed class LatchCodeServiceTests : IDisposable
     {
         var issued = await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
 
-        Assert.Equal(issued.Info, await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None));
-        Assert.Null(await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None));
+        var first = await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None);
+        var second = await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None);
+
+        Assert.True(first.Found);
+        Assert.Equal(issued.Info, first.Code);
+        Assert.Empty(first.EndedSessions);
+        Assert.False(second.Found);
+        Assert.Null(second.Code);
         Assert.Null(await _service.GetAsync(issued.Info.Id, CancellationToken.None));
         var consumed = await _store.ConsumeAsync(TestRecords.DigestOf(issued.Code), CancellationToken.None);
         Assert.Equal(CodeState.Revoked, consumed.PriorState);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_of_a_consumed_code_ends_the_sessions_it_opened_as_revoked_by_the_actor()
+    {
+        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", "bob", null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
+        await _store.ConsumeAsync(TestRecords.DigestOf(issued.Code), CancellationToken.None);
+        var opened = await OpenSessionAsync(issued.Info.Id, "bob");
+        var other = await OpenSessionAsync("another-code", "bob");
+        _telemetry.Queued();
+
+        var revocation = await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", IPAddress.Loopback), CancellationToken.None);
+
+        Assert.True(revocation.Found);
+        Assert.Null(revocation.Code);
+        Assert.Equal(opened.Id, Assert.Single(revocation.EndedSessions).Id);
+        Assert.Equal([other.Id], (await _sessions.ListAsync(null, null, CancellationToken.None)).Select(s => s.Id));
+        var ended = Assert.Single(_telemetry.Queued());
+        Assert.Equal(("session_ended", issued.Info.Id, "r1", "bob", "revoked", "ops", "127.0.0.1"), (ended.Type, ended.CodeId, ended.Route, ended.User, ended.Reason, ended.Actor, ended.ClientIp));
+        Assert.False((await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None)).Found);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_of_a_live_code_also_ends_its_sessions()
+    {
+        var issued = await _service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
+        await OpenSessionAsync(issued.Info.Id, null);
+
+        var revocation = await _service.RevokeAsync(issued.Info.Id, new LatchActor("ops", null), CancellationToken.None);
+
+        Assert.Equal(issued.Info, revocation.Code);
+        Assert.Single(revocation.EndedSessions);
+        Assert.Empty(await _sessions.ListAsync(null, null, CancellationToken.None));
+    }
+
+    private async Task<LatchSession> OpenSessionAsync(string codeId, string? user)
+    {
+        var now = _time.GetUtcNow();
+        var session = new LatchSession(
+            Guid.NewGuid().ToString("N"),
+            TestRecords.Hasher.Compute(Guid.NewGuid().ToString("N")),
+            codeId,
+            "r1",
+            user,
+            new IPNetwork(IPAddress.Parse("203.0.113.7"), 32),
+            now,
+            now.AddMinutes(15),
+            null);
+        Assert.True(await _sessions.TryAddAsync(session, CancellationToken.None));
+        return session;
     }
 
     [Fact]
@@ -140,6 +202,7 @@ public sealed class LatchCodeServiceTests : IDisposable
             _time,
             _telemetry.Metrics,
             _telemetry.Audit,
+            _sessionService,
             NullLogger<LatchCodeService>.Instance);
 
         var issued = await service.IssueAsync(new LatchCodeIssue("r1", null, null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);

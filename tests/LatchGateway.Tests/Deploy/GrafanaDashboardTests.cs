@@ -17,6 +17,7 @@ public sealed class GrafanaDashboardTests
         {
             "Validations by outcome", "Validations by route", "Refused presentations", "Validation latency p50 / p99",
             "Codes issued and revoked", "Lockouts", "Store availability", "Audit events dropped",
+            "Sessions opened", "Sessions ended by reason",
         })
         {
             Assert.Contains(title, titles);
@@ -51,6 +52,36 @@ public sealed class GrafanaDashboardTests
     }
 
     [Fact]
+    public void Sessions_are_shown_opened_by_route_and_ended_by_reason()
+    {
+        Assert.Equal(
+            "sum by (route) (increase(latch_sessions_opened_total{route=~\"$route\"}[$__rate_interval]))",
+            Expr("Sessions opened"));
+        Assert.Equal(
+            "sum by (reason) (increase(latch_sessions_ended_total{route=~\"$route\"}[$__rate_interval]))",
+            Expr("Sessions ended by reason"));
+    }
+
+    [Fact]
+    public void No_two_panels_overlap()
+    {
+        var boxes = Panels.Select(p => (Title: p.GetProperty("title").GetString(), Grid: p.GetProperty("gridPos"))).ToList();
+        foreach (var (title, a) in boxes)
+        {
+            foreach (var (other, b) in boxes.Where(x => x.Title != title))
+            {
+                var apart = X(a) + W(a) <= X(b) || X(b) + W(b) <= X(a) || Y(a) + H(a) <= Y(b) || Y(b) + H(b) <= Y(a);
+                Assert.True(apart, $"panels {title} and {other} overlap");
+            }
+        }
+
+        static int X(JsonElement grid) => grid.GetProperty("x").GetInt32();
+        static int Y(JsonElement grid) => grid.GetProperty("y").GetInt32();
+        static int W(JsonElement grid) => grid.GetProperty("w").GetInt32();
+        static int H(JsonElement grid) => grid.GetProperty("h").GetInt32();
+    }
+
+    [Fact]
     public void It_has_a_data_source_variable_and_a_route_variable()
     {
         var variables = Dashboard.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
@@ -60,4 +91,8 @@ public sealed class GrafanaDashboardTests
         Assert.Contains("$route", Panels.Single(p => p.GetProperty("title").GetString() == "Validations by outcome")
             .GetProperty("targets")[0].GetProperty("expr").GetString(), StringComparison.Ordinal);
     }
+
+    private static string Expr(string title) =>
+        Assert.Single(Panels.Single(p => p.GetProperty("title").GetString() == title).GetProperty("targets").EnumerateArray())
+            .GetProperty("expr").GetString()!;
 }

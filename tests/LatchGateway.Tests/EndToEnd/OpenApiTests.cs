@@ -17,7 +17,7 @@ public sealed class OpenApiTests(MemoryGatewayFixture fixture) : IClassFixture<M
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(document.GetProperty("info").GetProperty("title").GetString()));
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/admin/codes", "/admin/codes/{id}", "/admin/routes", "/admin/audit", "/admin/audit/export" })
+        foreach (var path in new[] { "/admin/codes", "/admin/codes/{id}", "/admin/sessions", "/admin/sessions/{id}", "/admin/routes", "/admin/audit", "/admin/audit/export" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing; paths: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
         }
@@ -61,6 +61,32 @@ public sealed class OpenApiTests(MemoryGatewayFixture fixture) : IClassFixture<M
         Assert.Contains("404", Responses(code.GetProperty("get")));
         Assert.Contains("204", Responses(code.GetProperty("delete")));
         Assert.Contains("404", Responses(code.GetProperty("delete")));
+    }
+
+    [Fact]
+    public async Task Listing_sessions_documents_its_filters_its_answer_without_a_token_and_every_error()
+    {
+        var document = await GetDocumentAsync();
+        var get = document.GetProperty("paths").GetProperty("/admin/sessions").GetProperty("get");
+
+        Assert.Superset(new HashSet<string> { "route", "user" }, Parameters(get).ToHashSet());
+        Assert.Superset(new HashSet<string> { "200", "401", "403", "503" }, Responses(get).ToHashSet());
+        var array = Resolve(document, get.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        Assert.Equal("array", array.GetProperty("type").GetString());
+        var item = Resolve(document, array.GetProperty("items"));
+        Assert.Equal(
+            new[] { "id", "codeId", "route", "user", "clientIp", "openedAt", "expiresAt" }.Order(StringComparer.Ordinal),
+            item.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ending_a_session_documents_204_404_and_every_error()
+    {
+        var document = await GetDocumentAsync();
+        var delete = document.GetProperty("paths").GetProperty("/admin/sessions/{id}").GetProperty("delete");
+
+        Assert.Superset(new HashSet<string> { "204", "404", "401", "403", "503" }, Responses(delete).ToHashSet());
+        Assert.DoesNotContain("500", Responses(delete));
     }
 
     [Fact]
