@@ -84,8 +84,9 @@ public sealed class LatchTransformFactoryTests
     public void Reports_a_bad_Session_setting_naming_the_route_and_the_key(string key, string value, string named)
     {
         var context = NewContext();
+        var entry = key == "SessionLifetime" ? Values(("Latch", "Session"), (key, value)) : Values(("Latch", "Session"), ("SessionLifetime", "00:15:00"), (key, value));
 
-        Assert.True(_factory.Validate(context, Values(("Latch", "Session"), ("SessionLifetime", "00:15:00"), (key, value))));
+        Assert.True(_factory.Validate(context, entry));
 
         var error = Assert.Single(context.Errors);
         Assert.Contains("'r1'", error.Message, StringComparison.Ordinal);
