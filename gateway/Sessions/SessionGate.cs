@@ -87,8 +87,7 @@ internal sealed class SessionGate(
         var cookie = SessionCookie.Set(route, token, lifetime, http.Request.IsHttps);
 
         var request = http.Request;
-        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            && request.Headers[PresentedCode.HeaderName].Count == 0 && PresentedCode.MayCarryCode(request.QueryString))
+        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && PresentedCode.CameFromQuery(request))
         {
             var response = http.Response;
             response.StatusCode = StatusCodes.Status303SeeOther;

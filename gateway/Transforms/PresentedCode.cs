@@ -16,7 +16,7 @@ internal static class PresentedCode
     public static string? Read(HttpRequest request)
     {
         var header = request.Headers[HeaderName];
-        if (header.Count > 0 && !string.IsNullOrEmpty(header[0]))
+        if (HasHeader(header))
         {
             return header[0];
         }
@@ -40,4 +40,9 @@ internal static class PresentedCode
     public static bool MayCarryCode(QueryString queryString) =>
         queryString.Value is { Length: > 0 } raw
         && (raw.Contains(QueryName, StringComparison.OrdinalIgnoreCase) || raw.Contains('%', StringComparison.Ordinal));
+
+    /// <summary>Whether the code <see cref="Read"/> finds is the query parameter's (no code header was sent).</summary>
+    public static bool CameFromQuery(HttpRequest request) => !HasHeader(request.Headers[HeaderName]) && Read(request) is not null;
+
+    private static bool HasHeader(Microsoft.Extensions.Primitives.StringValues header) => header.Count > 0 && !string.IsNullOrEmpty(header[0]);
 }
