@@ -8,10 +8,13 @@ namespace LatchGateway.Development;
 /// </summary>
 internal static class EchoBackend
 {
+    /// <summary>Maps the pages and the echo in one group, so what the caller adds (its listener) applies to both.</summary>
     public static IEndpointConventionBuilder MapEchoBackend(this IEndpointRouteBuilder endpoints)
     {
+        var group = endpoints.MapGroup("");
+
         // A pretend admin console behind the Session demo route: pages that link to each other, as a real one's do.
-        endpoints.MapGet("/console/{**page}", static (HttpRequest request, string? page) => TypedResults.Content(
+        group.MapGet("/console/{**page}", static (HttpRequest request, string? page) => TypedResults.Content(
             $"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Demo console: {WebUtility.HtmlEncode(page ?? "home")}</title></head>
@@ -21,7 +24,7 @@ internal static class EchoBackend
             </body></html>
             """,
             "text/html; charset=utf-8"));
-        return endpoints.Map("/{**path}", static (HttpRequest request) => TypedResults.Ok(new
+        group.Map("/{**path}", static (HttpRequest request) => TypedResults.Ok(new
         {
             backend = "latch-gateway development echo",
             method = request.Method,
@@ -29,5 +32,6 @@ internal static class EchoBackend
             query = request.QueryString.Value,
             headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
         }));
+        return group;
     }
 }
