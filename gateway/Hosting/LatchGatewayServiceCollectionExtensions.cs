@@ -42,7 +42,17 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<LockoutGuard>();
         services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());
         services.TryAddSingleton<CodeBurner>();
-        services.TryAddSingleton<SessionGate>();
+        services.TryAddSingleton(static sp =>
+        {
+            // The in-memory store's sweeps end sessions too: each is reported like one a request found ended.
+            var gate = ActivatorUtilities.CreateInstance<SessionGate>(sp);
+            if (sp.GetRequiredService<ISessionStore>() is InMemorySessionStore memory)
+            {
+                memory.Swept += (session, reason) => gate.Ended(session, reason, null, null);
+            }
+
+            return gate;
+        });
         services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
         services.TryAddSingleton<LatchSessionService>();
         services.TryAddSingleton<ILatchSessionService>(sp => sp.GetRequiredService<LatchSessionService>());

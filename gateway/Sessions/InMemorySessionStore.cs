@@ -97,6 +97,12 @@ internal sealed class InMemorySessionStore(TimeProvider timeProvider) : ISession
         return ValueTask.FromResult<IReadOnlyList<LatchSession>>(ended);
     }
 
+    /// <summary>
+    /// Raised by <see cref="Sweep"/> for each session it ends (reason <c>expired</c> or <c>idle</c>), so a session
+    /// that no request came back to is reported ended all the same.
+    /// </summary>
+    public event Action<LatchSession, string>? Swept;
+
     /// <summary>Drops sessions past their end time or idle, that no request came to end; returns how many.</summary>
     public int Sweep()
     {
@@ -108,6 +114,7 @@ internal sealed class InMemorySessionStore(TimeProvider timeProvider) : ISession
             {
                 Remove(entry);
                 removed++;
+                Swept?.Invoke(entry.Session, entry.Session.IsExpiredAt(now) ? "expired" : "idle");
             }
         }
 
