@@ -62,17 +62,6 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS[1] the index. ARGV[1] token digest, ARGV[2] its session's end time, ARGV[3] now, ARGV[4] TTL (ms). Adds
-    /// the digest, drops those past their end, and keeps the index alive as long as its longest-lived session.
-    /// </summary>
-    public const string Index = """
-        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
-        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-        return 1
-        """;
-
-    /// <summary>
     /// KEYS[1] the sessions of one code. ARGV[1] token digest, ARGV[2] TTL (ms). Adds the digest and keeps the set
     /// alive as long as the code's longest-lived session.
     /// </summary>

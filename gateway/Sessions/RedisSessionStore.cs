@@ -56,7 +56,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
             }
 
             await Task.WhenAll(
-                db.ScriptEvaluateAsync(RedisSessionScripts.Index, [_keys.Index], [hex, expiresMs, now.ToUnixTimeMilliseconds(), endsIn]),
+                db.ScriptEvaluateAsync(Store.Redis.RedisScripts.Index, [_keys.Index], [hex, expiresMs, now.ToUnixTimeMilliseconds(), endsIn]),
                 db.ScriptEvaluateAsync(RedisSessionScripts.OpenedBy, [_keys.OpenedBy(session.CodeId)], [hex, endsIn])).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);

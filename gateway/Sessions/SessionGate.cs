@@ -95,7 +95,8 @@ internal sealed class SessionGate(
             response.Headers.CacheControl = "no-store";
             response.Headers.SetCookie = cookie;
             response.ContentLength = 0;
-            await response.CompleteAsync().ConfigureAwait(false);
+
+            // A status other than 200 is YARP's sign that the request was answered: nothing is forwarded.
             return true;
         }
 

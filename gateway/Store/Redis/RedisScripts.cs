@@ -51,8 +51,9 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS[1] index. ARGV[1] id, ARGV[2] its expiry (ms since epoch), ARGV[3] now (ms), ARGV[4] TTL (ms).
-    /// Adds the id, drops expired ids, and keeps the index alive as long as its longest-lived code.
+    /// KEYS[1] index. ARGV[1] member (a code id, a session's token digest), ARGV[2] its expiry (ms since epoch),
+    /// ARGV[3] now (ms), ARGV[4] TTL (ms). Adds the member, drops expired ones, and keeps the index alive as long as
+    /// its longest-lived member. Shared by the code and session stores.
     /// </summary>
     public const string Index = """
         redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])

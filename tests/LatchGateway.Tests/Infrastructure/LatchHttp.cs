@@ -54,13 +54,16 @@ public static class LatchHttp
 
     /// <summary>
     /// An HTTP client whose connections leave from <paramref name="sourceAddress"/> (any 127.x.y.z works on Linux
-    /// loopback), so the gateway sees that client IP on the socket.
+    /// loopback), so the gateway sees that client IP on the socket. Unless <paramref name="browserLike"/>, it follows
+    /// no redirect and keeps no cookie, so a test sees each answer as sent.
     /// </summary>
-    public static HttpClient CreateClientFrom(Uri baseAddress, IPAddress sourceAddress, int maxConnections = 10)
+    public static HttpClient CreateClientFrom(Uri baseAddress, IPAddress sourceAddress, int maxConnections = 10, bool browserLike = true)
     {
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
+            AllowAutoRedirect = browserLike,
+            UseCookies = browserLike,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(sourceAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using LatchGateway.Tests.EndToEnd;
 using LatchGateway.Tests.Infrastructure;
 
 namespace LatchGateway.Tests.Sessions;
@@ -285,6 +285,7 @@ public abstract class SessionEndToEndTests<TStore>(SessionGatewayFixture<TStore>
     }
 }
 
+[Collection(nameof(SerialMetricsGroup))]
 public sealed class SessionEndToEndTestsOnMemory(SessionGatewayFixture<MemoryGatewayFixture> fixture)
     : SessionEndToEndTests<MemoryGatewayFixture>(fixture)
 {
@@ -429,6 +430,7 @@ public sealed class SessionReplicaTests(RedisAndBackendFixture fixture) : IClass
     }
 }
 
+[Collection(nameof(SerialMetricsGroup))]
 public sealed class SessionEndToEndTestsOnRedis(SessionGatewayFixture<RedisGatewayFixture> fixture)
     : SessionEndToEndTests<RedisGatewayFixture>(fixture);
 
@@ -481,31 +483,8 @@ public sealed class SessionGatewayFixture<TStore> : IAsyncLifetime
 internal static class SessionHttp
 {
     /// <summary>A client that leaves from <paramref name="source"/> (127.0.0.1 by default), follows no redirect and keeps no cookie.</summary>
-    public static HttpClient Client(Uri baseAddress, IPAddress? source = null)
-    {
-        var from = source ?? IPAddress.Loopback;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(from, 0));
-                    await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = baseAddress };
-    }
+    public static HttpClient Client(Uri baseAddress, IPAddress? source = null) =>
+        LatchHttp.CreateClientFrom(baseAddress, source ?? IPAddress.Loopback, browserLike: false);
 
     public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string pathAndQuery, params (string Name, string Value)[] headers)
     {
