@@ -1,19 +1,13 @@
-using LatchGateway.Audit;
 using LatchGateway.Codes;
 using LatchGateway.Contracts;
-using LatchGateway.Diagnostics;
 
 namespace LatchGateway.Sessions;
 
 /// <summary>
 /// Lists and ends unlock sessions for the admin API, on top of the session store. Every session it ends is
-/// audited, counted and logged as <c>revoked</c>, with the actor who asked.
+/// reported ended (see <see cref="SessionGate.Ended"/>) as <c>revoked</c>, with the actor who asked.
 /// </summary>
-internal sealed class LatchSessionService(
-    ISessionStore store,
-    LatchMetrics metrics,
-    AuditTrail audit,
-    ILogger<LatchSessionService> logger) : ILatchSessionService
+internal sealed class LatchSessionService(ISessionStore store, SessionGate gate) : ILatchSessionService
 {
     private const string Revoked = "revoked";
 
@@ -61,9 +55,7 @@ internal sealed class LatchSessionService(
 
     private LatchSessionInfo Ended(LatchSession session, LatchActor actor)
     {
-        metrics.SessionEnded(session.Route, Revoked);
-        audit.SessionEnded(session, Revoked, actor.Name, actor.Address);
-        Log.SessionRevoked(logger, session.Id, session.CodeId, session.Route, actor.Name);
+        gate.Ended(session, Revoked, actor.Name, actor.Address);
         return ToInfo(session);
     }
 }

@@ -72,7 +72,7 @@ internal sealed class SessionGate(
     {
         var now = timeProvider.GetUtcNow();
         var lifetime = code.SessionLifetime is { } asked && asked < route.Lifetime ? asked : route.Lifetime;
-        var network = code.Network ?? new IPNetwork(clientIp ?? IPAddress.None, (clientIp ?? IPAddress.None).AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32);
+        var network = code.Network ?? SingleHost(clientIp);
         var token = NewToken();
         var session = new LatchSession(
             NewId(), hasher.Compute(token), code.Id, route.RouteId, code.User, network, now, now + lifetime, route.IdleTimeout);
@@ -111,13 +111,24 @@ internal sealed class SessionGate(
         return false;
     }
 
-    /// <summary>Reports a session that ended (expired, idle) or was ended (revoked).</summary>
+    /// <summary>Reports a session that ended (expired, idle) or was ended (revoked, by <paramref name="actor"/>).</summary>
     public void Ended(LatchSession session, string reason, string? actor, IPAddress? clientIp)
     {
         metrics.SessionEnded(session.Route, reason);
         audit.SessionEnded(session, reason, actor, clientIp);
-        Log.SessionEnded(logger, session.Route, session.Id, reason);
+        if (actor is null)
+        {
+            Log.SessionEnded(logger, session.Route, session.Id, reason);
+        }
+        else
+        {
+            Log.SessionRevoked(logger, session.Id, session.CodeId, session.Route, actor);
+        }
     }
+
+    /// <summary>The opening client's address alone; a client without one opens a session no request can match.</summary>
+    private static IPNetwork SingleHost(IPAddress? clientIp) =>
+        clientIp is null ? new IPNetwork(IPAddress.None, 32) : new IPNetwork(clientIp, clientIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32);
 
     private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 

@@ -29,7 +29,8 @@ public sealed class LatchCodeServiceTests : IDisposable
         _telemetry = new TestTelemetry(_time);
         _store = new InMemoryLatchStore(_time);
         _sessions = new InMemorySessionStore(_time);
-        _sessionService = new LatchSessionService(_sessions, _telemetry.Metrics, _telemetry.Audit, NullLogger<LatchSessionService>.Instance);
+        _sessionService = new LatchSessionService(
+            _sessions, new SessionGate(_sessions, TestRecords.Hasher, _telemetry.Audit, _telemetry.Metrics, _time, NullLogger<SessionGate>.Instance));
         _service = new LatchCodeService(
             _store,
             TestRecords.Hasher,
