@@ -1,3 +1,4 @@
+using LatchGateway.Admin.Access;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
 using LatchGateway.Configuration;
@@ -35,10 +36,11 @@ public static class LatchAdminExtensions
         services.AddProblemDetails();
         services.AddLatchAdminOpenApi();
 
-        services.AddAuthentication()
+        var authentication = services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
         var authorization = services.AddAuthorizationBuilder();
+        AccessAuthentication.Add(authentication, authorization);
         foreach (var scope in AdminScopes.All)
         {
             authorization.AddPolicy(scope, policy => policy
@@ -68,13 +70,7 @@ public static class LatchAdminExtensions
             }
         });
 
-        var admin = endpoints.MapGroup("/admin");
-        admin.AddEndpointFilter<StoreUnavailableFilter>();
-        admin.AddEndpointFilter(static async (context, next) =>
-        {
-            context.HttpContext.Response.Headers.CacheControl = "no-store";
-            return await next(context);
-        });
+        var admin = WithAdminAnswers(endpoints.MapGroup("/admin"));
 
         admin.ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -82,6 +78,23 @@ public static class LatchAdminExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapCodes().MapSessions().MapRoutes().MapAudit();
         return admin;
+    }
+
+    /// <summary>
+    /// Maps the access flow, <c>/access/requests</c>: people with a JWT ask, review and pick up; API keys with
+    /// <c>access:read</c> read. Returns the <c>/access</c> group. The host supplies <see cref="ILatchAccessService"/>.
+    /// </summary>
+    public static RouteGroupBuilder MapLatchAccess(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var access = WithAdminAnswers(endpoints.MapGroup("/access"));
+        access.WithMetadata(new AccessAuthentication.Marker())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        access.MapAccessRequests();
+        return access;
     }
 
     /// <summary>
@@ -96,6 +109,18 @@ public static class LatchAdminExtensions
         ArgumentNullException.ThrowIfNull(servedHere);
         var allowed = new AllowedMethods(app.ApplicationServices.GetRequiredService<EndpointDataSource>(), servedHere);
         return app.UseMiddleware<AdminFallbackMiddleware>(allowed);
+    }
+
+    /// <summary>What every admin answer shares: an unreachable store is 503 <c>latch_unavailable</c>, and nothing is cached.</summary>
+    private static RouteGroupBuilder WithAdminAnswers(RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<StoreUnavailableFilter>();
+        group.AddEndpointFilter(static async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await next(context);
+        });
+        return group;
     }
 
     /// <summary>Maps the admin API's OpenAPI document at <c>/openapi/v1.json</c>.</summary>

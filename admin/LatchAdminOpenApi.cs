@@ -20,7 +20,7 @@ internal static class LatchAdminOpenApi
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "LatchGateway admin API";
-                document.Info.Description = "Issue, list and revoke latch codes; list and end unlock sessions; read the audit trail.";
+                document.Info.Description = "Issue, list and revoke latch codes; list and end unlock sessions; read the audit trail; ask for, review and pick up access.";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
@@ -29,6 +29,13 @@ internal static class LatchAdminOpenApi
                     In = ParameterLocation.Header,
                     Name = ApiKeyAuthenticationHandler.HeaderName,
                     Description = "An admin API key; configured as its SHA-256 under Latch:Admin:ApiKeys.",
+                };
+                document.Components.SecuritySchemes[Access.AccessAuthentication.PersonScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A person's JWT, validated as Authentication:Schemes:Bearer configures; the user, groups and e-mail come from the Latch:Identity claims.",
                 };
                 document.Security ??= [];
                 document.Security.Add(new OpenApiSecurityRequirement
@@ -51,18 +58,29 @@ internal static class LatchAdminOpenApi
             });
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IssueCodeBodyMetadata>().Any())
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } body)
                 {
-                    var schema = await context.GetOrCreateSchemaAsync(typeof(IssueCodeRequest), null, cancellationToken);
+                    var schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
                     operation.RequestBody = new OpenApiRequestBody
                     {
-                        Required = true,
+                        Required = body.Required,
                         Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
                     };
+                }
+
+                // The access API is for people (a JWT) first; API keys with access:read may read it.
+                if (metadata.OfType<Access.AccessAuthentication.Marker>().Any())
+                {
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Access.AccessAuthentication.PersonScheme, context.Document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] },
+                    ];
                 }
             });
         });
 
-    /// <summary>Marks the endpoint whose body is an <see cref="IssueCodeRequest"/>.</summary>
-    internal sealed class IssueCodeBodyMetadata;
+    /// <summary>Marks an endpoint whose JSON body its handler reads itself (strictly), so the document shows its schema.</summary>
+    internal sealed record JsonBodyMetadata(Type Type, bool Required);
 }

@@ -24,6 +24,7 @@ public static class AdminScopes
     public const string CodesRead = "codes:read";
     public const string CodesRevoke = "codes:revoke";
     public const string AuditRead = "audit:read";
+    public const string AccessRead = "access:read";
 
-    public static IReadOnlyList<string> All { get; } = [CodesIssue, CodesRead, CodesRevoke, AuditRead];
+    public static IReadOnlyList<string> All { get; } = [CodesIssue, CodesRead, CodesRevoke, AuditRead, AccessRead];
 }

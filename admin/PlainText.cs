@@ -8,7 +8,7 @@ namespace LatchGateway.Admin;
 /// Such text must show what it holds: it may not carry characters that are invisible or that change how the rest
 /// of a line is displayed.
 /// </summary>
-internal static class PlainText
+public static class PlainText
 {
     /// <summary>
     /// True when <paramref name="value"/> holds a control character (Cc: NUL, BEL, CR, LF, ESC…), a format

@@ -18,7 +18,7 @@ internal static class CodesApi
         codes.MapPost("/", IssueAsync)
             .RequireAuthorization(AdminScopes.CodesIssue)
             .WithSummary("Issue a code. The response is the only place the code ever appears.")
-            .WithMetadata(new LatchAdminOpenApi.IssueCodeBodyMetadata())
+            .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(IssueCodeRequest), Required: true))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         codes.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead)
             .WithSummary("List live codes' metadata, newest first.");

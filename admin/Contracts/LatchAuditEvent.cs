@@ -33,6 +33,17 @@ public static class AuditEventTypes
     public const string LockedOut = "locked_out";
     public const string SessionOpened = "session_opened";
     public const string SessionEnded = "session_ended";
+    public const string AccessRequested = "access_requested";
+    public const string AccessApproved = "access_approved";
+    public const string AccessGranted = "access_granted";
+    public const string AccessDenied = "access_denied";
+    public const string AccessCancelled = "access_cancelled";
+    public const string AccessExpired = "access_expired";
+    public const string BreakGlass = "break_glass";
 
-    public static IReadOnlyList<string> All { get; } = [Issued, Accepted, Rejected, Revoked, LockedOut, SessionOpened, SessionEnded];
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Issued, Accepted, Rejected, Revoked, LockedOut, SessionOpened, SessionEnded,
+        AccessRequested, AccessApproved, AccessGranted, AccessDenied, AccessCancelled, AccessExpired, BreakGlass,
+    ];
 }

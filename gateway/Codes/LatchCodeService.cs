@@ -24,8 +24,6 @@ internal sealed class LatchCodeService(
     LatchSessionService sessions,
     ILogger<LatchCodeService> logger) : ILatchCodeService
 {
-    private const int IdLength = 20;
-
     // A fresh code colliding with a live one is a 2^-50 event per live code; a few tries make it impossible.
     private const int MaxAttempts = 4;
 
@@ -35,6 +33,42 @@ internal sealed class LatchCodeService(
 
     public async ValueTask<IssuedLatchCode> IssueAsync(LatchCodeIssue request, CancellationToken cancellationToken)
     {
+        var (display, record) = await StoreNewAsync(request, cancellationToken).ConfigureAwait(false);
+        return Announce(display, record, request.Actor);
+    }
+
+    /// <summary>
+    /// Issues a code only if <paramref name="claim"/>, called with the stored code's id, succeeds: the code is live
+    /// before anyone is told of it, and one that loses its claim is revoked unannounced (it never left the gateway).
+    /// Null when the claim failed.
+    /// </summary>
+    public async ValueTask<IssuedLatchCode?> IssueIfClaimedAsync(
+        LatchCodeIssue request, Func<string, CancellationToken, ValueTask<bool>> claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var (display, record) = await StoreNewAsync(request, cancellationToken).ConfigureAwait(false);
+        bool claimed;
+        try
+        {
+            claimed = await claim(record.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DiscardAsync(record.Id).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!claimed)
+        {
+            await DiscardAsync(record.Id).ConfigureAwait(false);
+            return null;
+        }
+
+        return Announce(display, record, request.Actor);
+    }
+
+    private async ValueTask<(string Display, LatchCodeRecord Record)> StoreNewAsync(LatchCodeIssue request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var length = options.Current.Length;
         var code = new char[length];
@@ -43,7 +77,7 @@ internal sealed class LatchCodeService(
             CrockfordBase32.Fill(code);
             var now = WholeMilliseconds(timeProvider.GetUtcNow());
             var record = new LatchCodeRecord(
-                NewId(),
+                CrockfordBase32.NewId(),
                 hasher.Compute(code),
                 request.Route,
                 request.User,
@@ -56,17 +90,34 @@ internal sealed class LatchCodeService(
                 SessionLifetime = request.SessionLifetime,
             };
 
-            var display = CrockfordBase32.Format(code);
             if (await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
             {
-                metrics.Issued(record.Route);
-                audit.Issued(record, request.Actor);
-                Log.CodeIssued(logger, record.Id, record.Route, record.IssuedBy, record.ExpiresAt);
-                return new IssuedLatchCode(display, ToInfo(record));
+                return (CrockfordBase32.Format(code), record);
             }
         }
 
         throw new InvalidOperationException("Could not find an unused code; the code length is too short for the number of live codes.");
+    }
+
+    private IssuedLatchCode Announce(string display, LatchCodeRecord record, LatchActor actor)
+    {
+        metrics.Issued(record.Route);
+        audit.Issued(record, actor);
+        Log.CodeIssued(logger, record.Id, record.Route, record.IssuedBy, record.ExpiresAt);
+        return new IssuedLatchCode(display, ToInfo(record));
+    }
+
+    /// <summary>Revokes a code nobody was given; if the store fails now, the code expires unused.</summary>
+    private async ValueTask DiscardAsync(string id)
+    {
+        try
+        {
+            await store.RevokeAsync(id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LatchStoreUnavailableException)
+        {
+            // Nobody holds the code: it expires unused.
+        }
     }
 
     public async ValueTask<IReadOnlyList<LatchCodeInfo>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
@@ -129,6 +180,4 @@ internal sealed class LatchCodeService(
     // Stores keep times to the millisecond: issue with those, so every view of a code shows the same times.
     private static DateTimeOffset WholeMilliseconds(DateTimeOffset time) =>
         DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
-
-    private static string NewId() => CrockfordBase32.Generate(IdLength).ToLowerInvariant();
 }

@@ -21,6 +21,7 @@ internal sealed class LatchMetrics
     private readonly Counter<long> _sessionsOpened;
     private readonly Counter<long> _sessionsEnded;
     private readonly Counter<long> _pathsRejected;
+    private readonly Counter<long> _accessRequests;
     private int _storeAvailable = 1;
 
     public LatchMetrics(IMeterFactory meterFactory)
@@ -41,6 +42,9 @@ internal sealed class LatchMetrics
         _sessionsEnded = meter.CreateCounter<long>("latch.sessions.ended", description: "Unlock sessions ended, by route and reason (expired, idle, revoked).");
         _pathsRejected = meter.CreateCounter<long>(
             "latch.paths.rejected", description: "Requests on the Proxy listener refused before routing for an ambiguous path, by reason.");
+        _accessRequests = meter.CreateCounter<long>(
+            "latch.access.requests",
+            description: "Access request transitions, by route and the state entered (pending, granted, break_glass, denied, cancelled, expired, issued).");
         meter.CreateObservableGauge(
             "latch.store.available",
             () => Volatile.Read(ref _storeAvailable),
@@ -65,6 +69,10 @@ internal sealed class LatchMetrics
     /// <summary>A session ended; <paramref name="reason"/> is one of <c>expired</c>, <c>idle</c>, <c>revoked</c>.</summary>
     public void SessionEnded(string route, string reason) =>
         _sessionsEnded.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>An access request entered <paramref name="state"/> (a state name, or <c>break_glass</c> for a break-glass grant).</summary>
+    public void AccessTransition(string route, string state) =>
+        _accessRequests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("state", state));
 
     public void AuditDropped(long count) => _auditDropped.Add(count);
 

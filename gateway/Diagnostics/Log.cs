@@ -61,4 +61,10 @@ internal static partial class Log
 
     [LoggerMessage(62, LogLevel.Debug, "Session {SessionId} refused on route {Route}: not this route, client or user (client {ClientIp}).")]
     public static partial void SessionRefused(ILogger logger, string route, string sessionId, IPAddress? clientIp);
+
+    [LoggerMessage(70, LogLevel.Information, "Access request {RequestId} for route {Route} is now {State} (by {Actor}).")]
+    public static partial void AccessTransition(ILogger logger, string requestId, string route, string state, string? actor);
+
+    [LoggerMessage(71, LogLevel.Warning, "Break-glass: access request {RequestId} for route {Route} granted by its requester {Requester} without review.")]
+    public static partial void AccessBreakGlass(ILogger logger, string requestId, string route, string requester);
 }

@@ -75,6 +75,7 @@ public static class GatewayHost
 
         var admin = new ListenerMetadata(Listeners.Admin);
         app.MapLatchAdmin().WithMetadata(admin);
+        app.MapLatchAccess().WithMetadata(admin);
         app.MapLatchAdminOpenApi().WithMetadata(admin);
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(admin);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false }).WithMetadata(admin);

@@ -1,3 +1,4 @@
+using LatchGateway.Access;
 using LatchGateway.Admin;
 using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
@@ -34,6 +35,7 @@ public static class LatchGatewayServiceCollectionExtensions
         services.AddValidatedOptions<LatchAuditOptions, LatchAuditOptionsValidator>(configuration, LatchAuditOptions.SectionName);
         services.AddValidatedOptions<LatchLockoutOptions, LatchLockoutOptionsValidator>(configuration, LatchLockoutOptions.SectionName);
         services.AddValidatedOptions<LatchSessionOptions, LatchSessionOptionsValidator>(configuration, LatchSessionOptions.SectionName);
+        services.AddValidatedOptions<LatchAccessOptions, LatchAccessOptionsValidator>(configuration, LatchAccessOptions.SectionName);
         services.TryAddSingleton(typeof(LiveOptions<>));
 
         services.TryAddSingleton<CodeHasher>();
@@ -53,7 +55,12 @@ public static class LatchGatewayServiceCollectionExtensions
 
             return gate;
         });
-        services.TryAddSingleton<ILatchCodeService, LatchCodeService>();
+        services.TryAddSingleton<LatchCodeService>();
+        services.TryAddSingleton<ILatchCodeService>(sp => sp.GetRequiredService<LatchCodeService>());
+        services.TryAddSingleton<AccessPeople>();
+        services.TryAddSingleton<AccessTrail>();
+        services.TryAddSingleton<ILatchAccessService, AccessRequestService>();
+        services.AddHostedService<AccessRequestExpiry>();
         services.TryAddSingleton<LatchSessionService>();
         services.TryAddSingleton<ILatchSessionService>(sp => sp.GetRequiredService<LatchSessionService>());
         services.TryAddSingleton<ILatchRouteCatalog, YarpRouteCatalog>();
@@ -83,6 +90,7 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<IAuditSink, RedisAuditSink>();
             services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
             services.TryAddSingleton<ISessionStore, RedisSessionStore>();
+            services.TryAddSingleton<IAccessRequestStore, RedisAccessRequestStore>();
             return;
         }
 
@@ -96,5 +104,6 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<InMemorySessionStore>();
         services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
         services.AddHostedService<InMemorySweeper<InMemorySessionStore>>();
+        services.TryAddSingleton<IAccessRequestStore, InMemoryAccessRequestStore>();
     }
 }

@@ -31,6 +31,7 @@ internal sealed class ClientIdentity(LiveOptions<LatchIdentityOptions> options)
         return settings.Header is { } header && context.Request.Headers[header] is { Count: 1 } value ? Usable(value[0]) : null;
     }
 
-    private static string? Usable(string? user) =>
+    /// <summary>The user id if it is usable: 1 to 256 characters, none of them control characters.</summary>
+    internal static string? Usable(string? user) =>
         string.IsNullOrEmpty(user) || user.Length > LatchIdentityOptions.MaxUserLength || user.Any(char.IsControl) ? null : user;
 }
