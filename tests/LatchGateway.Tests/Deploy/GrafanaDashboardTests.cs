@@ -17,7 +17,7 @@ public sealed class GrafanaDashboardTests
         {
             "Validations by outcome", "Validations by route", "Refused presentations", "Validation latency p50 / p99",
             "Codes issued and revoked", "Lockouts", "Store availability", "Audit events dropped",
-            "Sessions opened", "Sessions ended by reason",
+            "Sessions opened", "Sessions ended by reason", "Access requests by state", "Break-glass grants",
         })
         {
             Assert.Contains(title, titles);
@@ -60,6 +60,17 @@ public sealed class GrafanaDashboardTests
         Assert.Equal(
             "sum by (reason) (increase(latch_sessions_ended_total{route=~\"$route\"}[$__rate_interval]))",
             Expr("Sessions ended by reason"));
+    }
+
+    [Fact]
+    public void Access_requests_are_shown_by_state_and_break_glass_by_route()
+    {
+        Assert.Equal(
+            "sum by (state) (increase(latch_access_requests_total{route=~\"$route\"}[$__rate_interval]))",
+            Expr("Access requests by state"));
+        Assert.Equal(
+            "sum by (route) (increase(latch_access_requests_total{route=~\"$route\", state=\"break_glass\"}[$__rate_interval]))",
+            Expr("Break-glass grants"));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ internal static partial class PromQl
         "latch_codes_revoked_total",
         "latch_sessions_opened_total",
         "latch_sessions_ended_total",
+        "latch_access_requests_total",
         "latch_lockouts_total",
         "latch_validation_duration_seconds_bucket",
         "latch_validation_duration_seconds_sum",
