@@ -34,7 +34,10 @@ internal sealed class AdminFallbackMiddleware(RequestDelegate next, AllowedMetho
         var response = context.Response;
         if (!response.HasStarted && response.StatusCode >= 400 && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
         {
-            await AdminProblems.Write(context, response.StatusCode, "The request was refused.");
+            // A bare 401 comes from the JWT bearer scheme of the access API, which has already said why in WWW-Authenticate.
+            await AdminProblems.Write(context, response.StatusCode, response.StatusCode == StatusCodes.Status401Unauthorized
+                ? "A valid bearer token (a JWT the gateway trusts) is required."
+                : "The request was refused.");
         }
     }
 

@@ -1,4 +1,5 @@
 using LatchGateway.Admin;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,15 @@ internal static class DevelopmentServiceCollectionExtensions
         services.TryAddSingleton<DevelopmentAdminKey>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LatchAdminOptions>, DevelopmentAdminKey>(
             sp => sp.GetRequiredService<DevelopmentAdminKey>()));
+        return services;
+    }
+
+    /// <summary>Demo people with JWTs when no bearer key is configured (see <see cref="DevelopmentPeople"/>).</summary>
+    public static IServiceCollection AddLatchDevelopmentPeople(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DevelopmentPeople>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, DevelopmentPeople>(
+            sp => sp.GetRequiredService<DevelopmentPeople>()));
         return services;
     }
 }

@@ -34,6 +34,7 @@ public static class GatewayHost
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddLatchDevelopmentAdminKey();
+            builder.Services.AddLatchDevelopmentPeople();
         }
 
         builder.Logging.AddLatchCodeRedaction();
@@ -87,7 +88,12 @@ public static class GatewayHost
             Log.DevelopmentDemoEnabled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LatchGateway.Development"));
             app.MapEchoBackend().WithMetadata(new ListenerMetadata(Listeners.DemoBackend));
             var key = app.Services.GetRequiredService<DevelopmentAdminKey>();
-            app.Lifetime.ApplicationStarted.Register(() => key.Print(Console.Out));
+            var people = app.Services.GetRequiredService<DevelopmentPeople>();
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                key.Print(Console.Out);
+                people.Print(Console.Out);
+            });
         }
 
         return app;
