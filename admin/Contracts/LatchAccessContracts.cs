@@ -1,26 +1,34 @@
 using System.Net;
+using System.Text.Json.Serialization;
 
 namespace LatchGateway.Contracts;
 
-/// <summary>The states of an access request.</summary>
+/// <summary>The states of an access request; in JSON, the contract's lower-case names.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AccessRequestState>))]
 public enum AccessRequestState
 {
     /// <summary>Waiting for approvals, until its pending deadline.</summary>
+    [JsonStringEnumMemberName("pending")]
     Pending,
 
     /// <summary>Approved (or break-glass, or a policy without review): the requester may pick up a code until the pickup deadline.</summary>
+    [JsonStringEnumMemberName("granted")]
     Granted,
 
     /// <summary>An approver denied it.</summary>
+    [JsonStringEnumMemberName("denied")]
     Denied,
 
     /// <summary>Its pending or pickup deadline passed.</summary>
+    [JsonStringEnumMemberName("expired")]
     Expired,
 
     /// <summary>The requester withdrew it while it was pending.</summary>
+    [JsonStringEnumMemberName("cancelled")]
     Cancelled,
 
     /// <summary>The requester picked up its code.</summary>
+    [JsonStringEnumMemberName("issued")]
     Issued,
 }
 
