@@ -40,7 +40,7 @@ internal static class AccessApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/deny", DenyAsync)
             .WithSummary("Deny a pending request, with a reason (an approver of its route who is not its requester). The first denial decides.")
-            .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(AccessReview), Required: true))
+            .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(AccessDenial), Required: true))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/cancel", CancelAsync)
@@ -280,6 +280,14 @@ internal static class AccessApi
 public sealed record AccessReview
 {
     /// <summary>Why: optional for an approval, required for a denial.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>Body of a denial, as documented: the same shape as <see cref="AccessReview"/>, with the reason required.</summary>
+public sealed record AccessDenial
+{
+    /// <summary>Why the request is denied.</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public string? Reason { get; init; }
 }
 
