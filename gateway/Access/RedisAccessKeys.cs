@@ -10,7 +10,7 @@ namespace LatchGateway.Access;
 /// <item><c>{prefix}:access:{id}</c> — hash: one request (fields in <see cref="RedisAccessHash"/>); expires
 /// <c>Latch:Access:Retention</c> after its last deadline, refreshed on each transition.</item>
 /// <item><c>{prefix}:access-index</c> — sorted set of ids scored by creation time (ms), for listing newest first;
-/// ids whose hash has expired are pruned by the sweep and by listings that meet them.</item>
+/// ids whose hash has expired are pruned by the sweep.</item>
 /// <item><c>{prefix}:access-due</c> — sorted set of the ids of open requests scored by their deadline (ms), for the
 /// expiry sweep; an entry is removed once its request has ended.</item>
 /// </list>

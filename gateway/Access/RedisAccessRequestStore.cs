@@ -62,7 +62,6 @@ internal sealed class RedisAccessRequestStore(
         {
             var found = new List<AccessRequest>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var gone = new List<RedisValue>();
             for (long start = 0; found.Count < limit; start += Chunk)
             {
                 // Newest first: by creation time descending, then by id descending (members of equal score are in
@@ -71,11 +70,8 @@ internal sealed class RedisAccessRequestStore(
                 var hashes = await Task.WhenAll(ids.Select(id => db.HashGetAllAsync(_keys.Request(id.ToString())))).ConfigureAwait(false);
                 for (var i = 0; i < ids.Length && found.Count < limit; i++)
                 {
-                    if (RedisAccessHash.Read(hashes[i]) is not { } request)
-                    {
-                        gone.Add(ids[i]);
-                    }
-                    else if (seen.Add(request.Id) && filter(request))
+                    // An id without its hash is left to the sweep: it may be a request being added right now.
+                    if (RedisAccessHash.Read(hashes[i]) is { } request && seen.Add(request.Id) && filter(request))
                     {
                         found.Add(request);
                     }
@@ -85,11 +81,6 @@ internal sealed class RedisAccessRequestStore(
                 {
                     break;
                 }
-            }
-
-            if (gone.Count > 0)
-            {
-                Tidy(() => db.SortedSetRemoveAsync(_keys.Created, [.. gone], CommandFlags.FireAndForget));
             }
 
             return found;
@@ -184,7 +175,8 @@ internal sealed class RedisAccessRequestStore(
 
     /// <summary>
     /// Drops from the creation index the ids whose hash has expired. Only ids created a retention ago or earlier can
-    /// be gone (a key outlives its creation by at least the retention), so only those are looked at.
+    /// be gone (a key outlives its creation by at least the retention), so only those are looked at; a younger id
+    /// without a hash may be a request being added, whose index entries are written first.
     /// </summary>
     private async Task<bool> PruneAsync(IDatabase db, DateTimeOffset now)
     {
