@@ -38,7 +38,7 @@ public abstract class AccessReplicaRaceTests
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
-    private readonly string _requester = $"requester-{Guid.NewGuid():N}";
+    private readonly Person _requester = Person.New("requester");
 
     /// <summary>The gateways calls are spread over, on fake clocks starting together when <paramref name="clocks"/>; disposing stops them.</summary>
     private protected abstract Task<Replicas> StartAsync(IReadOnlyDictionary<string, string?> settings, bool clocks = false);
@@ -47,16 +47,18 @@ public abstract class AccessReplicaRaceTests
     public async Task Twenty_concurrent_approvals_by_distinct_approvers_each_count_once_and_grant_it_once()
     {
         await using var replicas = await StartAsync(Settings);
-        var id = await replicas.CreateAsync(Person(_requester), "orders-admin");
-        var approvers = Enumerable.Range(0, Approvers).Select(i => $"approver-{i:D2}").ToArray();
+        var id = await replicas.CreateAsync(_requester, "orders-admin");
+        var approvers = Enumerable.Range(0, Approvers).Select(i => Person.New($"approver{i:D2}", "sre")).ToArray();
 
-        var answers = await InParallelAsync(Approvers, i => replicas.SendAsync(i, HttpMethod.Post, $"access/requests/{id}/approve", Person(approvers[i], "sre")));
+        var answers = await InParallelAsync(Approvers, i => replicas.PostAsync(i, $"access/requests/{id}/approve", approvers[i]));
 
         Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, $"an approval was answered {(int)a.Status}: {a.Body}"));
-        var request = await replicas.GetAsync(1, id, Person(_requester));
-        Assert.Equal("granted", request.GetProperty("state").GetString());
-        Assert.Equal(approvers, request.GetProperty("approvals").EnumerateArray().Select(a => a.GetProperty("by").GetString()!).Order(StringComparer.Ordinal));
-        var events = await replicas.FlushedAuditAsync(_requester);
+        var request = await AccessHttp.ReadAsync(replicas[1], _requester, id);
+        Assert.Equal("granted", request.State());
+        Assert.Equal(
+            approvers.Select(a => a.User).Order(StringComparer.Ordinal),
+            request.GetProperty("approvals").EnumerateArray().Select(a => a.GetProperty("by").GetString()!).Order(StringComparer.Ordinal));
+        var events = await replicas.FlushedAuditAsync(_requester.User);
         Assert.Single(events, e => e.Str("type") == "access_granted" && IsAbout(e, id));
         Assert.Equal(Approvers, events.Count(e => e.Str("type") == "access_approved" && IsAbout(e, id)));
     }
@@ -65,28 +67,27 @@ public abstract class AccessReplicaRaceTests
     public async Task Ten_concurrent_approvals_by_one_approver_count_once()
     {
         await using var replicas = await StartAsync(Settings);
-        var id = await replicas.CreateAsync(Person(_requester), "orders-admin");
-        var bob = Person("bob", "sre");
+        var id = await replicas.CreateAsync(_requester, "orders-admin");
+        var bob = Person.New("bob", "sre");
 
-        var answers = await InParallelAsync(10, i => replicas.SendAsync(i, HttpMethod.Post, $"access/requests/{id}/approve", bob));
+        var answers = await InParallelAsync(10, i => replicas.PostAsync(i, $"access/requests/{id}/approve", bob));
 
         Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
         var refusals = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
         Assert.Equal(9, refusals.Count);
         Assert.All(refusals, a => Assert.True(a.Status == HttpStatusCode.Conflict && a.Error == "access_conflict", $"{(int)a.Status}: {a.Body}"));
-        var request = await replicas.GetAsync(1, id, Person(_requester));
-        Assert.Equal(["bob"], request.GetProperty("approvals").EnumerateArray().Select(a => a.GetProperty("by").GetString()));
-        Assert.Equal("pending", request.GetProperty("state").GetString());
+        var request = await AccessHttp.ReadAsync(replicas[1], _requester, id);
+        Assert.Equal([bob.User], request.GetProperty("approvals").EnumerateArray().Select(a => a.GetProperty("by").GetString()));
+        Assert.Equal("pending", request.State());
     }
 
     [Fact]
     public async Task Of_twenty_concurrent_pickups_exactly_one_gets_a_code_and_it_opens_the_route_once()
     {
         await using var replicas = await StartAsync(Settings);
-        var requester = Person(_requester);
-        var id = await replicas.CreateAsync(requester, "exports");
+        var id = await replicas.CreateAsync(_requester, "exports");
 
-        var answers = await InParallelAsync(20, i => replicas.SendAsync(i, HttpMethod.Post, $"access/requests/{id}/code", requester));
+        var answers = await InParallelAsync(20, i => replicas.PostAsync(i, $"access/requests/{id}/code", _requester));
 
         var won = Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
         var lost = answers.Where(a => a.Status != HttpStatusCode.Created).ToList();
@@ -100,12 +101,12 @@ public abstract class AccessReplicaRaceTests
         using var admin = replicas[0].CreateAdminClient();
         var live = await admin.GetFromJsonAsync<JsonElement[]>("admin/codes?route=exports");
         Assert.Equal([codeId], live!.Select(c => c.GetProperty("id").GetString()));
-        var request = await replicas.GetAsync(1, id, requester);
-        Assert.Equal(("issued", codeId), (request.GetProperty("state").GetString(), request.GetProperty("codeId").GetString()));
+        var request = await AccessHttp.ReadAsync(replicas[1], _requester, id);
+        Assert.Equal(("issued", codeId), (request.State(), request.GetProperty("codeId").GetString()));
 
         using var proxy = replicas[1].CreateProxyClient();
-        using var first = await proxy.PresentAsync(LatchHttp.UniquePath("/exports/"), code, requester);
-        using var second = await proxy.PresentAsync(LatchHttp.UniquePath("/exports/"), code, requester);
+        using var first = await proxy.PresentAsync(LatchHttp.UniquePath("/exports/"), code, _requester.Token);
+        using var second = await proxy.PresentAsync(LatchHttp.UniquePath("/exports/"), code, _requester.Token);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
     }
@@ -114,20 +115,18 @@ public abstract class AccessReplicaRaceTests
     public async Task Requests_past_their_deadline_are_expired_once_by_the_sweeps_and_stay_readable()
     {
         await using var replicas = await StartAsync(ExpirySettings, clocks: true);
-        var requester = Person(_requester);
-        var pending = await replicas.CreateAsync(requester, "orders-admin", on: 0);
-        var granted = await replicas.CreateAsync(requester, "orders-admin", on: 1);
-        var approval = await replicas.SendAsync(0, HttpMethod.Post, $"access/requests/{granted}/approve", Person("bob", "sre"));
-        Assert.True(approval.Status == HttpStatusCode.OK, approval.Body);
+        var pending = await replicas.CreateAsync(_requester, "orders-admin", on: 0);
+        var granted = await replicas.CreateAsync(_requester, "orders-admin", on: 1);
+        await AccessHttp.ApprovedAsync(replicas[0], Person.New("bob", "sre"), granted);
 
         // Past the pickup deadline (1 min), before the pending one (2 min): only the granted request is due. Every
         // replica sweeps every 10 s meanwhile.
         replicas.Advance(TimeSpan.FromSeconds(61));
-        await replicas.WaitForAuditAsync(_requester, e => e.Any(x => x.Str("type") == "access_expired" && IsAbout(x, granted)), "the granted request's expiry");
-        Assert.Equal("pending", (await replicas.GetAsync(0, pending, requester)).GetProperty("state").GetString());
+        await replicas.WaitForAuditAsync(_requester.User, e => e.Any(x => x.Str("type") == "access_expired" && IsAbout(x, granted)), "the granted request's expiry");
+        Assert.Equal("pending", (await AccessHttp.ReadAsync(replicas[0], _requester, pending)).State());
 
         replicas.Advance(TimeSpan.FromSeconds(60));
-        await replicas.WaitForAuditAsync(_requester, e => e.Any(x => x.Str("type") == "access_expired" && IsAbout(x, pending)), "the pending request's expiry");
+        await replicas.WaitForAuditAsync(_requester.User, e => e.Any(x => x.Str("type") == "access_expired" && IsAbout(x, pending)), "the pending request's expiry");
 
         // More sweeps on every replica find nothing more to expire.
         for (var i = 0; i < 3; i++)
@@ -135,32 +134,19 @@ public abstract class AccessReplicaRaceTests
             replicas.Advance(SweepInterval);
         }
 
-        var events = await replicas.FlushedAuditAsync(_requester);
+        var events = await replicas.FlushedAuditAsync(_requester.User);
         Assert.Equal($"pickup_window (access request {granted})", Assert.Single(events, e => e.Str("type") == "access_expired" && IsAbout(e, granted)).Str("reason"));
         Assert.Equal($"pending_ttl (access request {pending})", Assert.Single(events, e => e.Str("type") == "access_expired" && IsAbout(e, pending)).Str("reason"));
         for (var i = 0; i < replicas.Count; i++)
         {
             foreach (var id in new[] { pending, granted })
             {
-                var request = await replicas.GetAsync(i, id, requester);
-                Assert.Equal("expired", request.GetProperty("state").GetString());
+                Assert.Equal("expired", (await AccessHttp.ReadAsync(replicas[i], _requester, id)).State());
             }
         }
 
-        var refused = await replicas.SendAsync(1, HttpMethod.Post, $"access/requests/{granted}/code", requester);
+        var refused = await replicas.PostAsync(1, $"access/requests/{granted}/code", _requester);
         Assert.True(refused.Status == HttpStatusCode.Conflict && refused.Error == "access_conflict", $"{(int)refused.Status}: {refused.Body}");
-    }
-
-    /// <summary>A token for <paramref name="user"/> in <paramref name="group"/>, if any.</summary>
-    private static string Person(string user, string? group = null)
-    {
-        var claims = new Dictionary<string, object> { ["sub"] = user };
-        if (group is not null)
-        {
-            claims["groups"] = group;
-        }
-
-        return TestJwt.Mint(claims);
     }
 
     /// <summary>Whether an audit event is about the access request <paramref name="id"/> (see <c>AccessTrail.Describe</c>).</summary>
@@ -209,30 +195,18 @@ public abstract class AccessReplicaRaceTests
 
         public GatewayInstance this[int index] => gateways[index % gateways.Count];
 
-        public async Task<Answer> SendAsync(int on, HttpMethod method, string path, string token, object? body = null)
+        /// <summary>POSTs to <paramref name="path"/> on gateway <paramref name="on"/> (modulo their count) as <paramref name="person"/>.</summary>
+        public async Task<Answer> PostAsync(int on, string path, Person person)
         {
-            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", person.Token);
             using var response = await _clients[on % _clients.Length].SendAsync(request);
             return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync());
         }
 
-        /// <summary>Asks for <paramref name="route"/> with a reason; the new request's id.</summary>
-        public async Task<string> CreateAsync(string token, string route, int on = 0)
-        {
-            var answer = await SendAsync(on, HttpMethod.Post, "access/requests", token, new { route, reason = "to look into an incident" });
-            Assert.True(answer.Status == HttpStatusCode.Created, $"POST /access/requests: {(int)answer.Status} {answer.Body}");
-            using var document = JsonDocument.Parse(answer.Body);
-            return document.RootElement.GetProperty("id").GetString()!;
-        }
-
-        public async Task<JsonElement> GetAsync(int on, string id, string token)
-        {
-            var answer = await SendAsync(on, HttpMethod.Get, $"access/requests/{id}", token);
-            Assert.True(answer.Status == HttpStatusCode.OK, $"GET /access/requests/{id}: {(int)answer.Status} {answer.Body}");
-            using var document = JsonDocument.Parse(answer.Body);
-            return document.RootElement.Clone();
-        }
+        /// <summary>Asks for <paramref name="route"/> with a reason on gateway <paramref name="on"/>; the new request's id.</summary>
+        public async Task<string> CreateAsync(Person requester, string route, int on = 0) =>
+            (await AccessHttp.CreatedAsync(this[on], requester, new { route, reason = "to look into an incident" })).Id();
 
         /// <summary>Moves every gateway's fake clock forward together (timers, such as the sweeps, fire as it passes).</summary>
         public void Advance(TimeSpan by)
