@@ -137,5 +137,4 @@ public sealed class OpenApiTests(MemoryGatewayFixture fixture) : IClassFixture<M
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return JsonSerializer.Deserialize<JsonElement>(text);
     }
-
 }
