@@ -145,5 +145,4 @@ public sealed class AccessOpenApiTests(AccessGatewayFixture fixture) : IClassFix
 
     private static JsonElement Answer(JsonElement document, JsonElement operation, string status) =>
         Resolve(document, operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema"));
-
 }
