@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -15,8 +14,7 @@ namespace Latchctl.Api;
 /// </summary>
 internal sealed class LatchApiClient : IDisposable
 {
-    private static readonly string UserAgent =
-        "latchctl/" + (typeof(LatchApiClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
+    private static readonly string UserAgent = "latchctl/" + Cli.VersionAction.Version;
 
     private readonly HttpClient _http;
     private readonly Credentials _credentials;

@@ -30,6 +30,11 @@ internal static class LatchctlCommand
             help.Aliases.Remove("-?");
         }
 
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new VersionAction();
+        }
+
         host.Options.AddTo(root);
         root.Subcommands.Add(RoutesCommand.Create(host));
         root.Subcommands.Add(CodesCommand.Create(host));
