@@ -96,7 +96,7 @@ public sealed class CliAuditTests(AccessGatewayFixture fixture) : IClassFixture<
 
         using var stdout = new CapturedWriter();
         using var stop = new CancellationTokenSource();
-        var following = CliRun.RunAsync(Ops, ["audit", "--follow", "--user", user], terminal: false, stdout, stop.Token);
+        var following = CliRun.RunAsync(Ops, ["audit", "--follow", "--user", user], terminal: false, stdout, cancellationToken: stop.Token);
 
         Assert.True(await LatchHttp.EventuallyAsync(() => Task.FromResult(stdout.Text.Contains(before.Id, StringComparison.Ordinal)), Patience), stdout.Text);
         var after = await Gateway.IssueAsync("exports", user: user);
@@ -127,7 +127,7 @@ public sealed class CliAuditTests(AccessGatewayFixture fixture) : IClassFixture<
         var user = $"watched-{Guid.NewGuid():N}";
         using var stdout = new CapturedWriter();
         using var stop = new CancellationTokenSource();
-        var following = CliRun.RunAsync(Ops, ["audit", "--follow", "--user", user, "--since", "1m"], terminal: true, stdout, stop.Token);
+        var following = CliRun.RunAsync(Ops, ["audit", "--follow", "--user", user, "--since", "1m"], terminal: true, stdout, cancellationToken: stop.Token);
         Assert.True(await LatchHttp.EventuallyAsync(() => Task.FromResult(stdout.Text.Contains("TIME", StringComparison.Ordinal)), Patience), stdout.Text);
 
         var issued = await Gateway.IssueAsync("orders-admin", user: user);

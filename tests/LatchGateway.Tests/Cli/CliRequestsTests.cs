@@ -199,6 +199,20 @@ public sealed class CliRequestsTests(AccessGatewayFixture fixture) : IClassFixtu
         Assert.Contains($"latchctl requests pickup {id}", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Create_wait_tells_a_terminal_what_it_waits_for_on_stderr_and_keeps_stdout_for_the_code()
+    {
+        var alice = Engineer();
+        var waiting = CliRun.RunAsync(
+            CliRun.As(Gateway, alice), ["requests", "create", "--route", "orders-admin", "--reason", "INC-12", "--wait", "-q"], terminal: true, stderrTerminal: true);
+        var id = await PendingOfAsync(Sre(), alice);
+        await AccessHttp.ApprovedAsync(Gateway, Sre(), id);
+
+        var result = (await waiting.WaitAsync(Patience)).Succeeded();
+        Assert.Matches("^[0-9A-Z]{5}-[0-9A-Z]{5}\n$", result.Out);
+        Assert.Contains($"Waiting for approval of {id} (0/1, expires in 59m", result.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>The id of <paramref name="requester"/>'s pending request, as <paramref name="approver"/> finds it to review.</summary>
     private async Task<string> PendingOfAsync(Person approver, Person requester)
     {

@@ -44,18 +44,20 @@ internal static class CliRun
 
     /// <summary>
     /// Runs latchctl. <paramref name="terminal"/>: stdout is a terminal (tables by default), plain text 200 columns
-    /// wide. <paramref name="stdout"/>: a writer the test watches while the command runs.
+    /// wide. <paramref name="stdout"/>: a writer the test watches while the command runs. <paramref name="stderrTerminal"/>:
+    /// stderr is a terminal too (where the spinner goes).
     /// </summary>
     public static async Task<CliResult> RunAsync(
         IReadOnlyDictionary<string, string?> environment,
         string[] args,
         bool terminal,
         CapturedWriter? stdout = null,
+        bool stderrTerminal = false,
         CancellationToken cancellationToken = default)
     {
         var output = stdout ?? new CapturedWriter();
         using var error = new CapturedWriter();
-        var console = new CliConsole { Out = output, Error = error, IsOutputRedirected = !terminal, IsErrorRedirected = true, Width = 200 };
+        var console = new CliConsole { Out = output, Error = error, IsOutputRedirected = !terminal, IsErrorRedirected = !stderrTerminal, Width = 200 };
         var exitCode = await LatchctlApp.RunAsync(args, environment, console, new LatchctlRuntime(TimeProvider.System, Poll), cancellationToken);
         var result = new CliResult(exitCode, output.Text, error.Text);
         if (stdout is null)
