@@ -1,0 +1,6 @@
+using System.Text.Json;
+
+namespace Latchctl.Api;
+
+/// <summary>An answer of the API: the typed value for tables and decisions, and the JSON exactly as returned for <c>--output json</c>.</summary>
+internal sealed record ApiResult<T>(T Value, JsonElement Json);
