@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(71, LogLevel.Warning, "Break-glass: access request {RequestId} for route {Route} granted by its requester {Requester} without review.")]
     public static partial void AccessBreakGlass(ILogger logger, string requestId, string route, string requester);
+
+    [LoggerMessage(80, LogLevel.Warning, "Notification {MessageId} ({Event}) failed on every channel ({Channels}): {Detail}")]
+    public static partial void NotificationFailed(ILogger logger, string messageId, string @event, string channels, string detail);
+
+    [LoggerMessage(81, LogLevel.Warning, "Notification {MessageId} ({Event}) was lost: the outbox could not be reached.")]
+    public static partial void NotificationLost(ILogger logger, string messageId, string @event, Exception exception);
 }

@@ -47,8 +47,11 @@ public enum SmtpSecurity
     None,
 }
 
-/// <summary>One channel (<c>Latch:Notifications:Channels:&lt;name&gt;</c>).</summary>
-public sealed record NotificationChannelOptions
+/// <summary>
+/// One channel (<c>Latch:Notifications:Channels:&lt;name&gt;</c>). A class, not a record: it holds secrets, and a
+/// record's generated <c>ToString</c> would print them wherever the object is logged.
+/// </summary>
+public sealed class NotificationChannelOptions
 {
     public NotificationChannelType? Type { get; init; }
 

@@ -1,0 +1,22 @@
+using LatchGateway.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LatchGateway.Notifications;
+
+/// <summary>
+/// Registers notifications: the settings under <c>Latch:Notifications</c>, the publisher that stores messages in the
+/// outbox, and what reports a message that finally fails. The outbox itself is registered with the store.
+/// </summary>
+public static class LatchNotificationsServiceCollectionExtensions
+{
+    public static IServiceCollection AddLatchNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddValidatedOptions<LatchNotificationOptions, LatchNotificationOptionsValidator>(configuration, LatchNotificationOptions.SectionName);
+        services.TryAddSingleton(typeof(LiveOptions<>));
+        services.TryAddSingleton<NotificationSignal>();
+        services.TryAddSingleton<NotificationFailures>();
+        services.TryAddSingleton<NotificationPublisher>();
+        return services;
+    }
+}
