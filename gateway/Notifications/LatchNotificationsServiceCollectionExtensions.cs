@@ -5,7 +5,7 @@ namespace LatchGateway.Notifications;
 
 /// <summary>
 /// Registers notifications: the settings under <c>Latch:Notifications</c>, the publisher that stores messages in the
-/// outbox, and what reports a message that finally fails. The outbox itself is registered with the store.
+/// outbox, the dispatcher that sends it in the background, and what reports a message that finally fails. The outbox itself is registered with the store.
 /// </summary>
 public static class LatchNotificationsServiceCollectionExtensions
 {
@@ -17,6 +17,8 @@ public static class LatchNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationSignal>();
         services.TryAddSingleton<NotificationFailures>();
         services.TryAddSingleton<NotificationPublisher>();
+        services.TryAddSingleton<NotificationDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         return services;
     }
 }
