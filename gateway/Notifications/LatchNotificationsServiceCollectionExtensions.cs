@@ -1,4 +1,5 @@
 using LatchGateway.Configuration;
+using LatchGateway.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LatchGateway.Notifications;
@@ -19,6 +20,7 @@ public static class LatchNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationPublisher>();
         services.TryAddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services.TryAddSingleton<ILatchNotificationService, LatchNotificationService>();
         return services;
     }
 }
