@@ -14,7 +14,7 @@ public sealed partial class AlertRulesTests
     public void It_names_each_required_alert()
     {
         var names = Alerts.Select(a => a.Text("alert")).ToHashSet();
-        foreach (var required in new[] { "LatchCodeReplayed", "LatchLockouts", "LatchRejectionSpike", "LatchStoreUnavailable", "LatchAuditDropped", "LatchGatewayDown", "LatchBreakGlassUsed" })
+        foreach (var required in new[] { "LatchCodeReplayed", "LatchLockouts", "LatchRejectionSpike", "LatchStoreUnavailable", "LatchAuditDropped", "LatchGatewayDown", "LatchBreakGlassUsed", "LatchNotificationChannelFailing" })
         {
             Assert.Contains(required, names);
         }
