@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using LatchGateway.Admin.Authentication;
 using LatchGateway.Admin.Codes;
@@ -39,7 +40,7 @@ internal static class AccessApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/deny", DenyAsync)
             .WithSummary("Deny a pending request, with a reason (an approver of its route who is not its requester). The first denial decides.")
-            .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(AccessReview), Required: true))
+            .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(AccessDenial), Required: true))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/cancel", CancelAsync)
@@ -73,15 +74,19 @@ internal static class AccessApi
             : Problem(result.Error!);
     }
 
+    /// <summary>
+    /// The filters are read as text, like <c>/admin/audit</c>'s, so that a wrong one is a 400 naming it rather than a
+    /// binding failure that names nothing.
+    /// </summary>
     internal static async Task<Results<Ok<IReadOnlyList<AccessRequestInfo>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         HttpContext context,
         ClaimsPrincipal caller,
         ILatchAccessService access,
         string? state,
         string? route,
-        bool? mine,
-        bool? reviewable,
-        int? limit,
+        string? mine,
+        string? reviewable,
+        string? limit,
         CancellationToken cancellationToken)
     {
         if (Viewer(context, caller, access) is not { } viewer)
@@ -103,17 +108,20 @@ internal static class AccessApi
             }
         }
 
-        if (limit is < 1 or > MaxLimit)
+        var count = DefaultLimit;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
         {
-            errors["limit"] = [$"Must be between 1 and {MaxLimit}."];
+            errors["limit"] = [$"Must be a whole number between 1 and {MaxLimit}."];
         }
 
+        var onlyMine = Flag(errors, "mine", mine);
+        var onlyReviewable = Flag(errors, "reviewable", reviewable);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var query = new AccessRequestQuery(wanted, string.IsNullOrEmpty(route) ? null : route, mine == true, reviewable == true, limit ?? DefaultLimit);
+        var query = new AccessRequestQuery(wanted, string.IsNullOrEmpty(route) ? null : route, onlyMine, onlyReviewable, count);
         return TypedResults.Ok(await access.ListAsync(viewer, query, cancellationToken));
     }
 
@@ -185,6 +193,23 @@ internal static class AccessApi
         return result.Value is { } request ? TypedResults.Ok(request) : Problem(result.Error!);
     }
 
+    /// <summary>A <c>true</c>/<c>false</c> filter; absent or empty is false.</summary>
+    private static bool Flag(Dictionary<string, string[]> errors, string name, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        if (bool.TryParse(value, out var flag))
+        {
+            return flag;
+        }
+
+        errors[name] = ["Either true or false."];
+        return false;
+    }
+
     /// <summary>The person a JWT names; null for an API key or a token without a usable user claim.</summary>
     private static AccessPerson? Person(HttpContext context, ClaimsPrincipal caller, ILatchAccessService access) =>
         IsApiKey(caller) ? null : access.FindPerson(caller, context.Connection.RemoteIpAddress);
@@ -231,11 +256,11 @@ internal static class AccessApi
             var (body, errors) = await StrictJsonBody.ReadAsync<T>(request, MaxBodyBytes, cancellationToken);
             return (body, errors is null ? null : TypedResults.ValidationProblem(errors));
         }
-        catch (BadHttpRequestException exception)
+        catch (BadHttpRequestException exception) when (exception.StatusCode != StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["body"] = ["The request body could not be read."] },
-                title: exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : null));
+            // A body over the limit is left to the admin listener's problem answers: 413, as documented and as
+            // POST /admin/codes answers it.
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The request body could not be read."] }));
         }
     }
 
@@ -255,6 +280,14 @@ internal static class AccessApi
 public sealed record AccessReview
 {
     /// <summary>Why: optional for an approval, required for a denial.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>Body of a denial, as documented: the same shape as <see cref="AccessReview"/>, with the reason required.</summary>
+public sealed record AccessDenial
+{
+    /// <summary>Why the request is denied.</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public string? Reason { get; init; }
 }
 

@@ -50,7 +50,9 @@ internal sealed class AccessRequestExpiry(
 
         try
         {
-            foreach (var request in await store.ExpireDueAsync(timeProvider.GetUtcNow(), _stopping.Token).ConfigureAwait(false))
+            // To the millisecond, as every store keeps times.
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            foreach (var request in await store.ExpireDueAsync(now, _stopping.Token).ConfigureAwait(false))
             {
                 trail.Expired(request);
             }

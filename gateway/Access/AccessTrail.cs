@@ -11,8 +11,20 @@ namespace LatchGateway.Access;
 /// </summary>
 internal sealed class AccessTrail(AuditTrail audit, LatchMetrics metrics, TimeProvider timeProvider, ILogger<AccessTrail> logger)
 {
-    public void Requested(AccessRequest request, AccessPerson requester) =>
-        Record(request, AuditEventTypes.AccessRequested, "pending", requester.User, requester.Address, request.Reason, request.CreatedAt);
+    /// <summary>
+    /// A new request: audited as asked for; counted as <c>pending</c> only when it waits for review (a break-glass or
+    /// review-free request enters <c>break_glass</c> or <c>granted</c> instead, counted by <see cref="BrokeGlass"/> or <see cref="Granted"/>).
+    /// </summary>
+    public void Requested(AccessRequest request, AccessPerson requester)
+    {
+        audit.Record(Entry(request, AuditEventTypes.AccessRequested, requester.User, requester.Address, request.Reason, request.CreatedAt));
+        if (request.State == AccessRequestState.Pending)
+        {
+            metrics.AccessTransition(request.Route, "pending");
+        }
+
+        Log.AccessTransition(logger, request.Id, request.Route, request.State == AccessRequestState.Pending ? "pending" : "requested", requester.User);
+    }
 
     public void BrokeGlass(AccessRequest request, AccessPerson requester)
     {

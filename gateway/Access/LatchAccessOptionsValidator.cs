@@ -33,6 +33,8 @@ internal sealed class LatchAccessOptionsValidator(IConfiguration configuration) 
             ValidatePolicy($"{Section}:Policies:{routeId}", routeId, policy, codes.MaxTtl, failures);
         }
 
+        ValidateBinding(failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -89,6 +91,26 @@ internal sealed class LatchAccessOptionsValidator(IConfiguration configuration) 
         if (!string.Equals(policy.Delivery, AccessPolicyOptions.PickupDelivery, StringComparison.Ordinal))
         {
             failures.Add($"{key}:Delivery must be '{AccessPolicyOptions.PickupDelivery}'; it is '{policy.Delivery}'.");
+        }
+    }
+
+    /// <summary>
+    /// Binds each policy section again, strictly. The binder skips a dictionary entry it cannot bind (a value that
+    /// does not convert, such as <c>Approvals: "two"</c>) without a word, and ignores keys it does not know: either
+    /// would leave a route without its policy, or a misspelt <c>Requesters</c> open to anyone.
+    /// </summary>
+    private void ValidateBinding(List<string> failures)
+    {
+        foreach (var section in configuration.GetSection($"{LatchAccessOptions.SectionName}:Policies").GetChildren())
+        {
+            try
+            {
+                section.Get<AccessPolicyOptions>(binder => binder.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException exception)
+            {
+                failures.Add($"{section.Path}: {exception.Message}");
+            }
         }
     }
 

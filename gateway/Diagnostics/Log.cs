@@ -47,7 +47,7 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Warning, "Latch code {CodeId} presented on route {Route} by a locked-out client could not be put back: it stays consumed.")]
     public static partial void RestoreFailed(ILogger logger, string route, string? codeId, Exception exception);
 
-    [LoggerMessage(14, LogLevel.Error, "Sweeping expired {Items} from memory failed; the next sweep will try again.")]
+    [LoggerMessage(14, LogLevel.Error, "Sweeping expired {Items} failed; the next sweep will try again.")]
     public static partial void SweepFailed(ILogger logger, string items, Exception exception);
 
     [LoggerMessage(50, LogLevel.Information, "Unlock session {SessionId} (code {CodeId}) on route {Route} ended by {Actor}.")]
