@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(81, LogLevel.Warning, "Notification {MessageId} ({Event}) was lost: the outbox could not be reached.")]
     public static partial void NotificationLost(ILogger logger, string messageId, string @event, Exception exception);
+
+    [LoggerMessage(90, LogLevel.Error, "Outbox entry {MessageId} is not an entry this gateway can read (written by another version, or damaged); it was dropped.")]
+    public static partial void OutboxEntryUnreadable(ILogger logger, string messageId);
 }

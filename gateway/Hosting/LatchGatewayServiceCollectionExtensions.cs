@@ -92,6 +92,8 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
             services.TryAddSingleton<ISessionStore, RedisSessionStore>();
             services.TryAddSingleton<IAccessRequestStore, RedisAccessRequestStore>();
+            services.TryAddSingleton<OutboxCodeProtector>();
+            services.TryAddSingleton<INotificationOutbox, RedisNotificationOutbox>();
             return;
         }
 
