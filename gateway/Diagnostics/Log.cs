@@ -85,4 +85,6 @@ internal static partial class Log
 
     [LoggerMessage(85, LogLevel.Warning, "Notification {MessageId}: channel {Channel} failed it ({Detail}); falling back to {Next}.")]
     public static partial void NotificationFallingBack(ILogger logger, string messageId, string channel, string next, string detail);
+    [LoggerMessage(90, LogLevel.Error, "Outbox entry {MessageId} is not an entry this gateway can read (written by another version, or damaged); it was dropped.")]
+    public static partial void OutboxEntryUnreadable(ILogger logger, string messageId);
 }

@@ -9,6 +9,7 @@ using LatchGateway.Configuration;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Lockout;
+using LatchGateway.Notifications;
 using LatchGateway.Routing;
 using LatchGateway.Sessions;
 using LatchGateway.Store;
@@ -91,6 +92,8 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
             services.TryAddSingleton<ISessionStore, RedisSessionStore>();
             services.TryAddSingleton<IAccessRequestStore, RedisAccessRequestStore>();
+            services.TryAddSingleton<OutboxCodeProtector>();
+            services.TryAddSingleton<INotificationOutbox, RedisNotificationOutbox>();
             return;
         }
 
@@ -105,5 +108,6 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
         services.AddHostedService<InMemorySweeper<InMemorySessionStore>>();
         services.TryAddSingleton<IAccessRequestStore, InMemoryAccessRequestStore>();
+        services.TryAddSingleton<INotificationOutbox, InMemoryNotificationOutbox>();
     }
 }
