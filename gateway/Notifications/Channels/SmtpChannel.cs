@@ -12,7 +12,7 @@ namespace LatchGateway.Notifications.Channels;
 /// <c>Timeout</c>. <c>StartTls</c> insists on STARTTLS: a server that does not offer it gets nothing, never a message
 /// in clear. Certificates are checked against the system's trust. Outcomes: the server took the message
 /// <c>Sent</c>; a 5xx reply (a refused recipient, sender or login), no STARTTLS or no resolvable recipient
-/// <c>Final</c>; a 4xx reply, a connection or TLS failure or a timeout <c>Retry</c>. Details give the reply code, not
+/// <c>Final</c>; a 4xx reply, a connection or TLS failure, a timeout or any other failure of the attempt <c>Retry</c>. Details give the reply code, not
 /// the server's text (which may quote an address) nor anything of the message.
 /// </summary>
 internal sealed class SmtpChannel(TimeProvider timeProvider, ILogger<SmtpChannel> logger) : INotificationChannel
@@ -62,16 +62,16 @@ internal sealed class SmtpChannel(TimeProvider timeProvider, ILogger<SmtpChannel
         {
             throw;
         }
-        catch (Exception e) when (Classify(e, step, channel) is { } failure)
+        catch (Exception e)
         {
-            return failure;
+            return Classify(e, step, channel);
         }
 
         await QuitAsync(client, linked.Token).ConfigureAwait(false);
         return ChannelResult.Sent;
     }
 
-    private static ChannelResult? Classify(Exception exception, string step, NotificationChannelOptions channel) => exception switch
+    private static ChannelResult Classify(Exception exception, string step, NotificationChannelOptions channel) => exception switch
     {
         OperationCanceledException or TimeoutException =>
             Retry($"no answer within {channel.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s while {step}"),
@@ -81,9 +81,12 @@ internal sealed class SmtpChannel(TimeProvider timeProvider, ILogger<SmtpChannel
         AuthenticationException => Final("the server refused the UserName and Password"),
         NotSupportedException when step == "connecting" => Final("the server does not offer STARTTLS: not sending in clear"),
         NotSupportedException => Final("the server offers no authentication for the UserName and Password"),
+        ServiceNotAuthenticatedException => Final("the server requires a login: set UserName and Password"),
         SslHandshakeException => Retry($"TLS failed while {step} (is the server's certificate trusted?)"),
-        SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException => Retry($"connection failed while {step}"),
-        _ => null,
+        ProtocolException or ServiceNotConnectedException or IOException or SocketException => Retry($"connection failed while {step}"),
+
+        // Anything else MailKit may throw: a failure of this attempt, named by its type (its message may quote the server).
+        _ => Retry($"{exception.GetType().Name} while {step}"),
     };
 
     /// <summary>Ends the session politely; the message is accepted already, so a failure here changes nothing.</summary>
