@@ -11,9 +11,10 @@ namespace LatchGateway.Notifications.Channels;
 /// E-mail through an SMTP server with MailKit, one connection per attempt, all of it within the channel's
 /// <c>Timeout</c>. <c>StartTls</c> insists on STARTTLS: a server that does not offer it gets nothing, never a message
 /// in clear. Certificates are checked against the system's trust. Outcomes: the server took the message
-/// <c>Sent</c>; a 5xx reply (a refused recipient, sender or login), no STARTTLS or no resolvable recipient
-/// <c>Final</c>; a 4xx reply, a connection or TLS failure, a timeout or any other failure of the attempt <c>Retry</c>. Details give the reply code, not
-/// the server's text (which may quote an address) nor anything of the message.
+/// <c>Sent</c>; a 5xx reply (a refused recipient, sender or login), a missing login, no STARTTLS or no resolvable
+/// recipient <c>Final</c>; a 4xx reply, a connection or TLS failure, a timeout or any other failure of the attempt
+/// <c>Retry</c>. Details give the reply code, not the server's text (which may quote an address) nor anything of the
+/// message.
 /// </summary>
 internal sealed class SmtpChannel(TimeProvider timeProvider, ILogger<SmtpChannel> logger) : INotificationChannel
 {
