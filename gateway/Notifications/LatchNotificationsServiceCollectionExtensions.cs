@@ -1,12 +1,14 @@
 using LatchGateway.Configuration;
 using LatchGateway.Contracts;
+using LatchGateway.Notifications.Channels;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LatchGateway.Notifications;
 
 /// <summary>
 /// Registers notifications: the settings under <c>Latch:Notifications</c>, the publisher that stores messages in the
-/// outbox, the dispatcher that sends it in the background, and what reports a message that finally fails. The outbox itself is registered with the store.
+/// outbox, the dispatcher that sends it in the background through the channels, and what reports a message that
+/// finally fails. The outbox itself is registered with the store.
 /// </summary>
 public static class LatchNotificationsServiceCollectionExtensions
 {
@@ -18,6 +20,7 @@ public static class LatchNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationSignal>();
         services.TryAddSingleton<NotificationFailures>();
         services.TryAddSingleton<NotificationPublisher>();
+        services.AddLatchNotificationChannels();
         services.TryAddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.TryAddSingleton<ILatchNotificationService, LatchNotificationService>();
