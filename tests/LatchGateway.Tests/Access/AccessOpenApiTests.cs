@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LatchGateway.Tests.Infrastructure;
+using static LatchGateway.Tests.Infrastructure.OpenApiJson;
 
 namespace LatchGateway.Tests.Access;
 
@@ -144,22 +145,4 @@ public sealed class AccessOpenApiTests(AccessGatewayFixture fixture) : IClassFix
 
     private static JsonElement Answer(JsonElement document, JsonElement operation, string status) =>
         Resolve(document, operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema"));
-
-    private static IEnumerable<string> Responses(JsonElement operation) =>
-        operation.GetProperty("responses").EnumerateObject().Select(r => r.Name);
-
-    private static IEnumerable<string> Parameters(JsonElement operation) =>
-        operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().Select(p => p.GetProperty("name").GetString()!) : [];
-
-    /// <summary>Follows a <c>$ref</c> to <c>#/components/schemas/…</c>.</summary>
-    private static JsonElement Resolve(JsonElement document, JsonElement schema)
-    {
-        while (schema.TryGetProperty("$ref", out var reference))
-        {
-            var name = reference.GetString()!["#/components/schemas/".Length..];
-            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(name);
-        }
-
-        return schema;
-    }
 }

@@ -1,12 +1,5 @@
-using System.Diagnostics.Metrics;
 using LatchGateway.Access;
-using LatchGateway.Diagnostics;
-using LatchGateway.Store;
-using LatchGateway.Store.Redis;
 using LatchGateway.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Tests.Access;
 
@@ -14,33 +7,18 @@ namespace LatchGateway.Tests.Access;
 /// The access request store contract on a three-master Redis Cluster: each script touches one key, so requests spread
 /// over every slot take each transition as on one server.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class RedisClusterAccessRequestStoreTests(AccessClusterFixture fixture) : AccessRequestStoreContract, IClassFixture<AccessClusterFixture>
 {
-    private readonly string _prefix = $"access-{Guid.NewGuid():N}";
-    private readonly List<RedisConnection> _connections = [];
-    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly RedisReplicas _replicas = new(fixture.Cluster.ConnectionString, "access");
 
-    public override async Task DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-
-        await _metrics.DisposeAsync();
-    }
+    public override async Task DisposeAsync() => await _replicas.DisposeAsync();
 
     private protected override Task<IAccessRequestStore> CreateStoreAsync() => Task.FromResult(NewReplica(TimeSpan.FromDays(7)));
 
     private protected override IAccessRequestStore NewReplica(TimeSpan retention)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = fixture.Cluster.ConnectionString })
-            .Build();
-        var options = Options.Create(new LatchStoreOptions { Provider = LatchStoreProvider.Redis, KeyPrefix = _prefix });
-        var connection = new RedisConnection(options, configuration, new LatchMetrics(_metrics.GetRequiredService<IMeterFactory>()));
-        _connections.Add(connection);
-        return new RedisAccessRequestStore(connection, options, AccessSettings(retention));
+        return new RedisAccessRequestStore(_replicas.Open(), _replicas.Options, AccessSettings(retention));
     }
 }
 

@@ -1,14 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using LatchGateway.Access;
 using LatchGateway.Contracts;
-using LatchGateway.Diagnostics;
 using LatchGateway.Store;
-using LatchGateway.Store.Redis;
 using LatchGateway.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LatchGateway.Tests.Access;
@@ -18,28 +12,21 @@ namespace LatchGateway.Tests.Access;
 /// replica a store on a connection of its own; then what is particular to Redis: the layout, how long a request is
 /// kept, and index entries that outlive their request.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class RedisAccessRequestStoreTests(RedisServerFixture fixture) : AccessRequestStoreContract, IClassFixture<RedisServerFixture>
 {
-    private readonly string _prefix = $"access-{Guid.NewGuid():N}";
-    private readonly List<RedisConnection> _connections = [];
-    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly RedisReplicas _replicas = new(fixture.Redis.Endpoint, "access");
     private ConnectionMultiplexer? _client;
 
     private IDatabase Db => _client!.GetDatabase();
 
     public override async Task DisposeAsync()
     {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-
+        await _replicas.DisposeAsync();
         if (_client is not null)
         {
             await _client.DisposeAsync();
         }
-
-        await _metrics.DisposeAsync();
     }
 
     private protected override async Task<IAccessRequestStore> CreateStoreAsync()
@@ -50,13 +37,7 @@ public sealed class RedisAccessRequestStoreTests(RedisServerFixture fixture) : A
 
     private protected override IAccessRequestStore NewReplica(TimeSpan retention)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = fixture.Redis.Endpoint })
-            .Build();
-        var options = Options.Create(new LatchStoreOptions { Provider = LatchStoreProvider.Redis, KeyPrefix = _prefix });
-        var connection = new RedisConnection(options, configuration, new LatchMetrics(_metrics.GetRequiredService<IMeterFactory>()));
-        _connections.Add(connection);
-        return new RedisAccessRequestStore(connection, options, AccessSettings(retention));
+        return new RedisAccessRequestStore(_replicas.Open(), _replicas.Options, AccessSettings(retention));
     }
 
     [Fact]
@@ -156,11 +137,11 @@ public sealed class RedisAccessRequestStoreTests(RedisServerFixture fixture) : A
         Assert.True(ttl is { } t && t <= expected && t > expected - TimeSpan.FromSeconds(10), $"the key expires in {ttl}, not {expected}");
     }
 
-    private RedisKey Created => $"{_prefix}:access-index";
+    private RedisKey Created => $"{_replicas.Prefix}:access-index";
 
-    private RedisKey Due => $"{_prefix}:access-due";
+    private RedisKey Due => $"{_replicas.Prefix}:access-due";
 
-    private RedisKey Hash(string id) => $"{_prefix}:access:{{{id}}}";
+    private RedisKey Hash(string id) => $"{_replicas.Prefix}:access:{{{id}}}";
 
-    private List<RedisKey> Keys() => [.. _client!.GetServer(fixture.Redis.Endpoint).Keys(pattern: $"{_prefix}:*")];
+    private List<RedisKey> Keys() => [.. _client!.GetServer(fixture.Redis.Endpoint).Keys(pattern: $"{_replicas.Prefix}:*")];
 }

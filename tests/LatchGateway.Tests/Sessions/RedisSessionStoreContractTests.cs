@@ -1,12 +1,5 @@
-using System.Diagnostics.Metrics;
-using LatchGateway.Diagnostics;
 using LatchGateway.Sessions;
-using LatchGateway.Store;
-using LatchGateway.Store.Redis;
 using LatchGateway.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LatchGateway.Tests.Sessions;
@@ -15,28 +8,21 @@ namespace LatchGateway.Tests.Sessions;
 /// The session store contract on a real <c>redis-server</c>, each test under a key prefix of its own; then what is
 /// particular to Redis: what is kept there, for how long, how often a use writes, and replicas sharing sessions.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class RedisSessionStoreContractTests(RedisServerFixture fixture) : SessionStoreContractTests, IClassFixture<RedisServerFixture>
 {
-    private readonly string _prefix = $"sessions-{Guid.NewGuid():N}";
-    private readonly List<RedisConnection> _connections = [];
-    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly RedisReplicas _replicas = new(fixture.Redis.Endpoint, "sessions");
     private ConnectionMultiplexer? _client;
 
     private IDatabase Db => _client!.GetDatabase();
 
     public override async Task DisposeAsync()
     {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-
+        await _replicas.DisposeAsync();
         if (_client is not null)
         {
             await _client.DisposeAsync();
         }
-
-        await _metrics.DisposeAsync();
     }
 
     private protected override async Task<ISessionStore> CreateStoreAsync()
@@ -150,18 +136,12 @@ public sealed class RedisSessionStoreContractTests(RedisServerFixture fixture) :
 
     private RedisSessionStore NewReplica()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = fixture.Redis.Endpoint })
-            .Build();
-        var options = Options.Create(new LatchStoreOptions { Provider = LatchStoreProvider.Redis, KeyPrefix = _prefix });
-        var connection = new RedisConnection(options, configuration, new LatchMetrics(_metrics.GetRequiredService<IMeterFactory>()));
-        _connections.Add(connection);
-        return new RedisSessionStore(connection, options, Time);
+        return new RedisSessionStore(_replicas.Open(), _replicas.Options, Time);
     }
 
-    private RedisKey Hash(LatchSession session) => $"{_prefix}:session:{{{session.TokenDigest.ToHex()}}}";
+    private RedisKey Hash(LatchSession session) => $"{_replicas.Prefix}:session:{{{session.TokenDigest.ToHex()}}}";
 
-    private List<RedisKey> Keys() => [.. _client!.GetServer(fixture.Redis.Endpoint).Keys(pattern: $"{_prefix}:*")];
+    private List<RedisKey> Keys() => [.. _client!.GetServer(fixture.Redis.Endpoint).Keys(pattern: $"{_replicas.Prefix}:*")];
 
     private async Task<string> DumpAsync()
     {
