@@ -99,6 +99,36 @@ internal static class NotificationEndToEndInbox
     }
 
     /// <summary>
+    /// Lets the gateway's fake clock run a quarter second at a time until <paramref name="done"/> holds: what the
+    /// channels' quick in-process retries (250 ms and up, on the host's clock) and the dispatcher's poll (1 s) wait
+    /// for. Fails the test naming <paramref name="what"/> if it never holds.
+    /// </summary>
+    public static async Task AdvanceUntilAsync(GatewayInstance gateway, Func<Task<bool>> done, string what)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var reached = await LatchHttp.EventuallyAsync(
+            async () =>
+            {
+                if (await done())
+                {
+                    return true;
+                }
+
+                gateway.Advance(TimeSpan.FromMilliseconds(250));
+                return false;
+            },
+            Patience);
+        Assert.True(reached, $"{what} did not happen");
+    }
+
+    /// <summary>Lets the fake clock run until <c>latch_notifications_total{channel,outcome}</c> is <paramref name="expected"/>.</summary>
+    public static Task AdvanceUntilCountAsync(GatewayInstance gateway, string channel, string outcome, double expected) =>
+        AdvanceUntilAsync(
+            gateway,
+            async () => await CountAsync(gateway, channel, outcome) == expected,
+            $"latch_notifications_total{{channel=\"{channel}\",outcome=\"{outcome}\"}} reaching {expected}");
+
+    /// <summary>
     /// Asserts that nothing more arrives at <paramref name="receiver"/> for a while (real time: the dispatcher runs on
     /// its own thread), having had <paramref name="count"/> requests.
     /// </summary>
