@@ -34,10 +34,10 @@ public sealed class NotificationAccessEndToEndTests : IAsyncLifetime
         _gateway = await GatewayInstance.StartAsync(
             _backend,
             AccessWith(
-                Webhook("approvers", _hooks.Url(ApproversPath)),
-                Slack("sre-slack", _hooks.Url(SlackPath)),
-                Smtp("mail", _smtp.Port, [SreList]),
-                Smtp("requester", _smtp.Port, ["{requester.email}"]),
+                Webhook("approvers", _hooks.Url(ApproversPath), FakeClockTimeout),
+                Slack("sre-slack", _hooks.Url(SlackPath), FakeClockTimeout),
+                Smtp("mail", _smtp.Port, [SreList], FakeClockTimeout),
+                Smtp("requester", _smtp.Port, ["{requester.email}"], FakeClockTimeout),
                 Rule(0, ["access.requested", "access.break_glass"], ["approvers", "sre-slack", "mail"]),
                 Rule(1, ["access.granted", "access.denied"], ["requester"]),
                 Rule(2, ["access.expired"], ["approvers"]),

@@ -23,6 +23,9 @@ internal static class NotificationEndToEndInbox
     /// <summary>How long a test waits for a message the gateway should send: generous, the machine may be busy.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
+    /// <summary>How far <see cref="AdvanceUntilAsync"/> moves a fake clock at each look.</summary>
+    public static readonly TimeSpan Nudge = TimeSpan.FromMilliseconds(250);
+
     /// <summary>
     /// The request as a webhook: asserts the <c>webhook-id</c>, <c>webhook-timestamp</c> and <c>webhook-signature</c>
     /// headers, the signature being <c>v1,</c> + base64 HMAC-SHA256 of <c>id.timestamp.body</c> under the secret's bytes.
@@ -114,7 +117,7 @@ internal static class NotificationEndToEndInbox
                     return true;
                 }
 
-                gateway.Advance(TimeSpan.FromMilliseconds(250));
+                gateway.Advance(Nudge);
                 return false;
             },
             Patience);
@@ -122,11 +125,23 @@ internal static class NotificationEndToEndInbox
     }
 
     /// <summary>Lets the fake clock run until <c>latch_notifications_total{channel,outcome}</c> is <paramref name="expected"/>.</summary>
-    public static Task AdvanceUntilCountAsync(GatewayInstance gateway, string channel, string outcome, double expected) =>
-        AdvanceUntilAsync(
-            gateway,
-            async () => await CountAsync(gateway, channel, outcome) == expected,
-            $"latch_notifications_total{{channel=\"{channel}\",outcome=\"{outcome}\"}} reaching {expected}");
+    public static async Task AdvanceUntilCountAsync(GatewayInstance gateway, string channel, string outcome, double expected)
+    {
+        var count = 0.0;
+        var reached = await LatchHttp.EventuallyAsync(
+            async () =>
+            {
+                if ((count = await CountAsync(gateway, channel, outcome)) == expected)
+                {
+                    return true;
+                }
+
+                gateway.Advance(Nudge);
+                return false;
+            },
+            Patience);
+        Assert.True(reached, $"latch_notifications_total{{channel=\"{channel}\",outcome=\"{outcome}\"}} is {count}, expected {expected}");
+    }
 
     /// <summary>
     /// Asserts that nothing more arrives at <paramref name="receiver"/> for a while (real time: the dispatcher runs on

@@ -16,6 +16,13 @@ internal static class NotificationEndToEndSettings
     /// <summary>The sender of every Smtp channel in these tests.</summary>
     public const string From = "latch@example.com";
 
+    /// <summary>
+    /// The channel timeout of the tests on a fake clock: the longest allowed, because such a test moves the clock
+    /// faster than real time passes while a receiver answers, and a shorter timeout would run out on the fake clock
+    /// before a busy machine has carried the answer back.
+    /// </summary>
+    public static readonly TimeSpan FakeClockTimeout = TimeSpan.FromMinutes(2);
+
     private const string Section = "Latch:Notifications";
 
     /// <summary>The access test settings (<see cref="AccessSettings.Standard"/>) with <paramref name="more"/> added.</summary>
