@@ -144,12 +144,12 @@ internal static class NotificationEndToEndInbox
     }
 
     /// <summary>
-    /// Asserts that nothing more arrives at <paramref name="receiver"/> for a while (real time: the dispatcher runs on
-    /// its own thread), having had <paramref name="count"/> requests.
+    /// Asserts that nothing more arrives at <paramref name="receiver"/> for <paramref name="window"/> (a second by
+    /// default; real time: the dispatcher runs on its own thread), having had <paramref name="count"/> requests.
     /// </summary>
-    public static async Task AssertNoMoreAsync(ChannelReceiver receiver, int count, string why)
+    public static async Task AssertNoMoreAsync(ChannelReceiver receiver, int count, string why, TimeSpan? window = null)
     {
-        var more = await LatchHttp.EventuallyAsync(() => Task.FromResult(receiver.Requests.Count > count), TimeSpan.FromSeconds(1));
+        var more = await LatchHttp.EventuallyAsync(() => Task.FromResult(receiver.Requests.Count > count), window ?? TimeSpan.FromSeconds(1));
         Assert.False(more, $"{why}: the receiver got {receiver.Requests.Count} requests, not {count}");
     }
 }
