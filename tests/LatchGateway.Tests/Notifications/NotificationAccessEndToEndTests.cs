@@ -75,7 +75,9 @@ public sealed class NotificationAccessEndToEndTests : IAsyncLifetime
         Assert.Contains($"latchctl requests approve {id}", mail.Message.TextBody, StringComparison.Ordinal);
         Assert.Contains("INC-4711: refund stuck", mail.Message.TextBody, StringComparison.Ordinal);
 
-        // Nothing is said to the requester until someone decides.
+        // One message per channel of the rule; nothing is said to the requester until someone decides.
+        Assert.Single(Webhooks(_hooks, ApproversPath), m => m["requestId"] == id);
+        Assert.Single(_smtp.Messages, m => IsMailTo(m, SreList, id));
         Assert.DoesNotContain(_smtp.Messages, m => m.To.Contains(Email(_alice)));
     }
 
