@@ -21,8 +21,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LatchGateway.Hosting;
 
 /// <summary>
-/// Registers the latch engine: codes, validation, lockout, the store and its readiness check, the audit trail, and
-/// YARP with the <c>Latch</c> transform on listener-bound routes. Implements the services the admin API consumes.
+/// Registers the latch engine: codes, validation, lockout, the store and its readiness check, the audit trail, the
+/// notifications its events raise, and YARP with the <c>Latch</c> transform on listener-bound routes. Implements the services the admin API consumes.
 /// </summary>
 public static class LatchGatewayServiceCollectionExtensions
 {
@@ -69,6 +69,9 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<ILatchAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());
         services.AddHostedService<AuditWriter>();
         AddStore(services, configuration);
+
+        // The access flow, the transform, the lockout and the sessions publish events.
+        services.AddLatchNotifications(configuration);
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))

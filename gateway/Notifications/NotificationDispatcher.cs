@@ -29,40 +29,104 @@ internal sealed class NotificationDispatcher(
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     private const int BatchSize = 16;
+
+    /// <summary>How many attempts one replica runs at once; past that, due entries wait in the outbox.</summary>
+    private const int MaxInFlight = 64;
+
     private static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
 
     private readonly Dictionary<NotificationChannelType, INotificationChannel> _channels = channels.ToDictionary(c => c.Type);
 
+    /// <summary>One slot per attempt in flight; each attempt runs on its own, so a channel that hangs holds up only its own messages.</summary>
+    private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            IReadOnlyList<OutboxEntry> claimed = [];
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                claimed = await outbox.ClaimDueAsync(timeProvider.GetUtcNow(), Lease, BatchSize, stoppingToken).ConfigureAwait(false);
-            }
-            catch (LatchStoreUnavailableException exception)
-            {
-                Log.OutboxUnavailable(logger, exception);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+                // A slot for each entry claimed: at least one free before claiming, and as many more as are free.
+                await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var held = 1;
+                while (held < BatchSize && _slots.Wait(0, CancellationToken.None))
+                {
+                    held++;
+                }
 
-            if (claimed.Count > 0)
-            {
-                await Task.WhenAll(claimed.Select(entry => DeliverAsync(entry, stoppingToken))).ConfigureAwait(false);
+                IReadOnlyList<OutboxEntry> claimed = [];
+                try
+                {
+                    claimed = await outbox.ClaimDueAsync(timeProvider.GetUtcNow(), Lease, held, stoppingToken).ConfigureAwait(false);
+                }
+                catch (LatchStoreUnavailableException exception)
+                {
+                    Log.OutboxUnavailable(logger, exception);
+                }
+                finally
+                {
+                    // The slots no entry took go back (all of them when the claim failed).
+                    if (held > claimed.Count)
+                    {
+                        _slots.Release(held - claimed.Count);
+                    }
+                }
 
-                // A full batch may mean more are due: look again at once.
-                if (claimed.Count == BatchSize)
+                // Each attempt runs on its own: the loop goes on claiming while channels take their time.
+                foreach (var entry in claimed)
+                {
+                    _ = Task.Run(() => RunAsync(entry, stoppingToken), CancellationToken.None);
+                }
+
+                // A full claim may mean more are due: look again at once.
+                if (claimed.Count > 0 && claimed.Count == held)
                 {
                     continue;
                 }
-            }
 
-            await signal.WaitAsync(PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+                await signal.WaitAsync(PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            // Stopping cancels the attempts in flight; wait until each has let go (its claim's lease then ends and the
+            // entry is taken again, here after a restart or by another replica).
+            for (var i = 0; i < MaxInFlight; i++)
+            {
+                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>One attempt on its own, giving its slot back when done; nothing it throws stops the dispatcher.</summary>
+    private async Task RunAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await DeliverAsync(entry, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the claim's lease ends and the entry is taken again.
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The claim stays until its lease ends; the entry is tried again then (delivery is at least once).
+            Log.NotificationAttemptFailed(logger, entry.Id, entry.Channel, exception);
+        }
+        finally
+        {
+            _slots.Release();
         }
     }
 

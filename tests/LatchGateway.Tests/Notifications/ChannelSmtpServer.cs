@@ -61,9 +61,10 @@ internal sealed class ChannelSmtpServer : IAsyncDisposable
 
     public ConcurrentQueue<string> LoggedIn { get; } = new();
 
-    public static async Task<ChannelSmtpServer> StartAsync(Options? options = null)
+    /// <summary>Starts a server on <paramref name="port"/> (a free one when not given).</summary>
+    public static async Task<ChannelSmtpServer> StartAsync(Options? options = null, int? port = null)
     {
-        var server = new ChannelSmtpServer(FreePort.Next(), options ?? new Options());
+        var server = new ChannelSmtpServer(port ?? FreePort.Next(), options ?? new Options());
         await WaitUntilListeningAsync(server.Port);
         return server;
     }
