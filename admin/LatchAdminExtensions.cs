@@ -3,6 +3,7 @@ using LatchGateway.Admin.Audit;
 using LatchGateway.Admin.Authentication;
 using LatchGateway.Configuration;
 using LatchGateway.Admin.Codes;
+using LatchGateway.Admin.Notifications;
 using LatchGateway.Admin.Routes;
 using LatchGateway.Admin.Sessions;
 using LatchGateway.Contracts;
@@ -76,7 +77,7 @@ public static class LatchAdminExtensions
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        admin.MapCodes().MapSessions().MapRoutes().MapAudit();
+        admin.MapCodes().MapSessions().MapRoutes().MapAudit().MapNotifications();
         return admin;
     }
 

@@ -25,6 +25,7 @@ public static class AdminScopes
     public const string CodesRevoke = "codes:revoke";
     public const string AuditRead = "audit:read";
     public const string AccessRead = "access:read";
+    public const string NotificationsTest = "notifications:test";
 
-    public static IReadOnlyList<string> All { get; } = [CodesIssue, CodesRead, CodesRevoke, AuditRead, AccessRead];
+    public static IReadOnlyList<string> All { get; } = [CodesIssue, CodesRead, CodesRevoke, AuditRead, AccessRead, NotificationsTest];
 }

@@ -40,10 +40,12 @@ public static class AuditEventTypes
     public const string AccessCancelled = "access_cancelled";
     public const string AccessExpired = "access_expired";
     public const string BreakGlass = "break_glass";
+    public const string NotificationFailed = "notification_failed";
 
     public static IReadOnlyList<string> All { get; } =
     [
         Issued, Accepted, Rejected, Revoked, LockedOut, SessionOpened, SessionEnded,
         AccessRequested, AccessApproved, AccessGranted, AccessDenied, AccessCancelled, AccessExpired, BreakGlass,
+        NotificationFailed,
     ];
 }

@@ -1,4 +1,5 @@
 using LatchGateway.Contracts;
+using LatchGateway.Notifications;
 using LatchGateway.Store;
 using Microsoft.Extensions.Options;
 
@@ -55,6 +56,7 @@ internal sealed class AccessRequestExpiry(
             foreach (var request in await store.ExpireDueAsync(now, _stopping.Token).ConfigureAwait(false))
             {
                 trail.Expired(request);
+                await trail.AnnounceAsync(NotificationEvents.AccessExpired, request, _stopping.Token).ConfigureAwait(false);
             }
         }
         catch (LatchStoreUnavailableException exception)

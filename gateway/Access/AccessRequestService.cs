@@ -7,6 +7,7 @@ using LatchGateway.Configuration;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Net;
+using LatchGateway.Notifications;
 
 namespace LatchGateway.Access;
 
@@ -141,13 +142,18 @@ internal sealed class AccessRequestService(
         if (breakGlass)
         {
             trail.BrokeGlass(created, requester);
+            await trail.AnnounceAsync(NotificationEvents.AccessBreakGlass, created, cancellationToken).ConfigureAwait(false);
         }
         else if (granted)
         {
             trail.Granted(created, null);
         }
+        else
+        {
+            await trail.AnnounceAsync(NotificationEvents.AccessRequested, created, cancellationToken).ConfigureAwait(false);
+        }
 
-        return ToInfo(created, now);
+        return ToInfo(granted ? await AfterGrantAsync(created, cancellationToken).ConfigureAwait(false) : created, Now());
     }
 
     public async ValueTask<IReadOnlyList<AccessRequestInfo>> ListAsync(AccessViewer viewer, AccessRequestQuery query, CancellationToken cancellationToken)
@@ -244,6 +250,7 @@ internal sealed class AccessRequestService(
         if (approved.State == AccessRequestState.Granted)
         {
             trail.Granted(approved, approver);
+            approved = await AfterGrantAsync(approved, cancellationToken).ConfigureAwait(false);
         }
 
         return ToInfo(approved, Now());
@@ -275,6 +282,7 @@ internal sealed class AccessRequestService(
         }
 
         trail.Denied(change.Request!, approver);
+        await trail.AnnounceAsync(NotificationEvents.AccessDenied, change.Request!, cancellationToken).ConfigureAwait(false);
         return ToInfo(change.Request!, Now());
     }
 
@@ -306,9 +314,54 @@ internal sealed class AccessRequestService(
             return refusal;
         }
 
-        if (routes.Find(request!.Route) is not { Latch: true })
+        var (issued, change) = await IssueAsync(request!, new LatchActor(requester.User, requester.Address), cancellationToken).ConfigureAwait(false);
+        if (issued is null)
         {
-            return Conflict($"The route '{request.Route}' is no longer latched; no code can be issued for it.");
+            return change is { } refused ? Refused(refused, request!) : Conflict(NoLongerLatched(request!));
+        }
+
+        return issued;
+    }
+
+    /// <summary>
+    /// After a grant: under a <c>pickup</c> policy the requester is told it is granted; under a policy whose
+    /// <c>Delivery</c> names a channel, the code is issued now and carried to the requester by that channel (it then
+    /// cannot be picked up). Returns the request as it stands afterwards.
+    /// </summary>
+    private async ValueTask<AccessRequest> AfterGrantAsync(AccessRequest granted, CancellationToken cancellationToken)
+    {
+        var delivery = PolicyOf(granted.Route)?.Delivery;
+        if (delivery is null || string.Equals(delivery, AccessPolicyOptions.PickupDelivery, StringComparison.Ordinal))
+        {
+            await trail.AnnounceAsync(NotificationEvents.AccessGranted, granted, cancellationToken).ConfigureAwait(false);
+            return granted;
+        }
+
+        // Nobody acted for the requester here: the code is theirs, issued in their name.
+        var (issued, change) = await IssueAsync(granted, new LatchActor(granted.Requester, null), cancellationToken).ConfigureAwait(false);
+        if (issued is null)
+        {
+            // Not deliverable now (the route is no longer latched, or it changed meanwhile): what is left is pickup.
+            var current = change?.Request ?? granted;
+            await trail.AnnounceAsync(NotificationEvents.AccessGranted, current, cancellationToken).ConfigureAwait(false);
+            return current;
+        }
+
+        await trail.DeliverAsync(delivery, change!.Value.Request!, issued, cancellationToken).ConfigureAwait(false);
+        return change.Value.Request!;
+    }
+
+    /// <summary>
+    /// Issues the code of a granted request, in <paramref name="actor"/>'s name. The code is stored first and handed
+    /// out only if this call is the one that marks the request issued: of concurrent pickups, on any replicas,
+    /// exactly one gets a code. Null with the store's answer when it did not; null with no answer at all when the
+    /// route is no longer latched.
+    /// </summary>
+    private async ValueTask<(IssuedLatchCode? Code, AccessChange? Change)> IssueAsync(AccessRequest request, LatchActor actor, CancellationToken cancellationToken)
+    {
+        if (routes.Find(request.Route) is not { Latch: true })
+        {
+            return (null, null);
         }
 
         var bindUser = PolicyOf(request.Route)?.BindUser ?? true;
@@ -318,30 +371,30 @@ internal sealed class AccessRequestService(
             request.Network,
             request.Ttl,
             AccessTrail.Describe(request.Id, request.Reason),
-            new LatchActor(requester.User, requester.Address))
+            actor)
         {
             SessionLifetime = request.SessionLifetime,
         };
 
-        // The code is stored first and handed out only if this call is the one that marks the request issued:
-        // of concurrent pickups, on any replicas, exactly one gets a code.
         AccessChange change = default;
         var issued = await codes.IssueIfClaimedAsync(
             issue,
             async (codeId, token) =>
             {
-                change = await store.IssueAsync(id, codeId, Now(), token).ConfigureAwait(false);
+                change = await store.IssueAsync(request.Id, codeId, Now(), token).ConfigureAwait(false);
                 return change.Outcome == AccessChangeOutcome.Changed;
             },
             cancellationToken).ConfigureAwait(false);
-        if (issued is null)
+        if (issued is not null)
         {
-            return Refused(change, request);
+            trail.Issued(change.Request!);
         }
 
-        trail.Issued(change.Request!);
-        return issued;
+        return (issued, change);
     }
+
+    private static string NoLongerLatched(AccessRequest request) =>
+        $"The route '{request.Route}' is no longer latched; no code can be issued for it.";
 
     internal static AccessRequestInfo ToInfo(AccessRequest request, DateTimeOffset now) => new(
         request.Id,

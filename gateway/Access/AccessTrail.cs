@@ -1,6 +1,7 @@
 using LatchGateway.Audit;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
+using LatchGateway.Notifications;
 
 namespace LatchGateway.Access;
 
@@ -9,8 +10,38 @@ namespace LatchGateway.Access;
 /// user, actor, and a reason that names the request: see <see cref="Describe"/>), the <c>latch_access_requests_total{route,state}</c> count, and a log line.
 /// Every state the flow reaches passes through here, so this is where anything that reacts to it hooks in.
 /// </summary>
-internal sealed class AccessTrail(AuditTrail audit, LatchMetrics metrics, TimeProvider timeProvider, ILogger<AccessTrail> logger)
+internal sealed class AccessTrail(
+    AuditTrail audit,
+    LatchMetrics metrics,
+    NotificationPublisher notifications,
+    TimeProvider timeProvider,
+    ILogger<AccessTrail> logger)
 {
+    /// <summary>Stores the notifications the rules ask for about <paramref name="type"/> (an <c>access.*</c> event) before the call returns.</summary>
+    public ValueTask AnnounceAsync(string type, AccessRequest request, CancellationToken cancellationToken) =>
+        notifications.PublishAsync(type, DataOf(request), cancellationToken);
+
+    /// <summary>Stores the one message that carries a granted request's code to its requester through the policy's <c>Delivery</c> channel.</summary>
+    public ValueTask DeliverAsync(string channel, AccessRequest request, IssuedLatchCode code, CancellationToken cancellationToken) =>
+        notifications.DeliverAsync(channel, DataOf(request) with { Code = code.Code, ExpiresAt = code.Info.ExpiresAt }, cancellationToken);
+
+    /// <summary>What a notification says about a request: never its code.</summary>
+    internal static NotificationData DataOf(AccessRequest request) => new()
+    {
+        RequestId = request.Id,
+        Route = request.Route,
+        Requester = request.Requester,
+        RequesterEmail = request.RequesterEmail,
+        Reason = request.Reason,
+        State = request.State.ToString().ToLowerInvariant(),
+        ApprovedBy = [.. request.Approvals.Select(static a => a.By)],
+        ApprovalsNeeded = request.ApprovalsNeeded,
+        DecidedBy = request.DecidedBy,
+        DecisionReason = request.DecisionReason,
+        ExpiresAt = request.ExpiresAt,
+        CodeId = request.CodeId,
+    };
+
     /// <summary>
     /// A new request: audited as asked for; counted as <c>pending</c> only when it waits for review (a break-glass or
     /// review-free request enters <c>break_glass</c> or <c>granted</c> instead, counted by <see cref="BrokeGlass"/> or <see cref="Granted"/>).

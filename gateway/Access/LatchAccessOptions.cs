@@ -45,6 +45,9 @@ public sealed record AccessPolicyOptions
     /// <summary>Whether the code is bound to the requester (the default); false binds it to the route (and IP) only.</summary>
     public bool BindUser { get; init; } = true;
 
-    /// <summary>How the code reaches the requester: <c>pickup</c> (the API's <c>POST …/code</c>).</summary>
+    /// <summary>
+    /// How the code reaches the requester: <c>pickup</c> (the API's <c>POST …/code</c>), or the name of a notification
+    /// channel with <c>CarriesCodes</c>, which carries it to them as soon as the request is granted.
+    /// </summary>
     public string Delivery { get; init; } = PickupDelivery;
 }

@@ -1,4 +1,5 @@
 using LatchGateway.Codes;
+using LatchGateway.Notifications;
 using LatchGateway.Transforms;
 using Microsoft.Extensions.Options;
 
@@ -90,7 +91,16 @@ internal sealed class LatchAccessOptionsValidator(IConfiguration configuration) 
 
         if (!string.Equals(policy.Delivery, AccessPolicyOptions.PickupDelivery, StringComparison.Ordinal))
         {
-            failures.Add($"{key}:Delivery must be '{AccessPolicyOptions.PickupDelivery}'; it is '{policy.Delivery}'.");
+            // A code leaves the gateway only through a channel marked to carry codes.
+            var channel = configuration.GetSection($"{LatchNotificationOptions.SectionName}:Channels:{policy.Delivery}");
+            if (string.IsNullOrEmpty(policy.Delivery) || !channel.Exists())
+            {
+                failures.Add($"{key}:Delivery must be '{AccessPolicyOptions.PickupDelivery}' or the name of a channel under {LatchNotificationOptions.SectionName}:Channels; it is '{policy.Delivery}'.");
+            }
+            else if (!bool.TryParse(channel["CarriesCodes"], out var carries) || !carries)
+            {
+                failures.Add($"{key}:Delivery names the channel '{policy.Delivery}', which does not carry codes: set {LatchNotificationOptions.SectionName}:Channels:{policy.Delivery}:CarriesCodes to true, or deliver by pickup.");
+            }
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed class LatchMetrics
     private readonly Counter<long> _sessionsEnded;
     private readonly Counter<long> _pathsRejected;
     private readonly Counter<long> _accessRequests;
+    private readonly Counter<long> _notifications;
     private int _storeAvailable = 1;
 
     public LatchMetrics(IMeterFactory meterFactory)
@@ -45,6 +46,9 @@ internal sealed class LatchMetrics
         _accessRequests = meter.CreateCounter<long>(
             "latch.access.requests",
             description: "Access request transitions, by route and the state entered (pending, granted, break_glass, denied, cancelled, expired, issued).");
+        _notifications = meter.CreateCounter<long>(
+            "latch.notifications",
+            description: "Notification attempts, by channel and outcome (sent, retried, failed).");
         meter.CreateObservableGauge(
             "latch.store.available",
             () => Volatile.Read(ref _storeAvailable),
@@ -73,6 +77,10 @@ internal sealed class LatchMetrics
     /// <summary>An access request entered <paramref name="state"/> (a state name, or <c>break_glass</c> for a break-glass grant).</summary>
     public void AccessTransition(string route, string state) =>
         _accessRequests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("state", state));
+
+    /// <summary>One notification attempt's outcome on a channel: <c>sent</c>, <c>retried</c> or <c>failed</c> (the channel gave up on it).</summary>
+    public void Notification(string channel, string outcome) =>
+        _notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void AuditDropped(long count) => _auditDropped.Add(count);
 

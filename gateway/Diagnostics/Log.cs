@@ -67,4 +67,24 @@ internal static partial class Log
 
     [LoggerMessage(71, LogLevel.Warning, "Break-glass: access request {RequestId} for route {Route} granted by its requester {Requester} without review.")]
     public static partial void AccessBreakGlass(ILogger logger, string requestId, string route, string requester);
+
+    [LoggerMessage(80, LogLevel.Warning, "Notification {MessageId} ({Event}) failed on every channel ({Channels}): {Detail}")]
+    public static partial void NotificationFailed(ILogger logger, string messageId, string @event, string channels, string detail);
+
+    [LoggerMessage(81, LogLevel.Warning, "Notification {MessageId} ({Event}) was lost: the outbox could not be reached.")]
+    public static partial void NotificationLost(ILogger logger, string messageId, string @event, Exception exception);
+
+    [LoggerMessage(82, LogLevel.Warning, "The notification outbox could not be reached; messages wait until it can.")]
+    public static partial void OutboxUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(83, LogLevel.Warning, "Notification {MessageId} on channel {Channel}: the attempt threw.")]
+    public static partial void NotificationAttemptFailed(ILogger logger, string messageId, string channel, Exception exception);
+
+    [LoggerMessage(84, LogLevel.Information, "Notification {MessageId} on channel {Channel}: attempt {Attempt} failed ({Detail}); retrying in {Wait}.")]
+    public static partial void NotificationRetrying(ILogger logger, string messageId, string channel, int attempt, TimeSpan wait, string detail);
+
+    [LoggerMessage(85, LogLevel.Warning, "Notification {MessageId}: channel {Channel} failed it ({Detail}); falling back to {Next}.")]
+    public static partial void NotificationFallingBack(ILogger logger, string messageId, string channel, string next, string detail);
+    [LoggerMessage(90, LogLevel.Error, "Outbox entry {MessageId} is not an entry this gateway can read (written by another version, or damaged); it was dropped.")]
+    public static partial void OutboxEntryUnreadable(ILogger logger, string messageId);
 }

@@ -3,6 +3,7 @@ using LatchGateway.Development;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Logging;
+using LatchGateway.Notifications;
 using LatchGateway.Paths;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -31,6 +32,7 @@ public static class GatewayHost
         builder.Services.AddLatchAdmin(builder.Configuration);
         builder.Services.AddLatchIdentity(builder.Configuration);
         builder.Services.AddLatchTelemetry(builder.Configuration);
+        builder.Services.AddLatchNotifications(builder.Configuration);
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddLatchDevelopmentAdminKey();

@@ -9,6 +9,7 @@ using LatchGateway.Configuration;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Lockout;
+using LatchGateway.Notifications;
 using LatchGateway.Routing;
 using LatchGateway.Sessions;
 using LatchGateway.Store;
@@ -20,8 +21,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LatchGateway.Hosting;
 
 /// <summary>
-/// Registers the latch engine: codes, validation, lockout, the store and its readiness check, the audit trail, and
-/// YARP with the <c>Latch</c> transform on listener-bound routes. Implements the services the admin API consumes.
+/// Registers the latch engine: codes, validation, lockout, the store and its readiness check, the audit trail, the
+/// notifications its events raise, and YARP with the <c>Latch</c> transform on listener-bound routes. Implements the services the admin API consumes.
 /// </summary>
 public static class LatchGatewayServiceCollectionExtensions
 {
@@ -69,6 +70,9 @@ public static class LatchGatewayServiceCollectionExtensions
         services.AddHostedService<AuditWriter>();
         AddStore(services, configuration);
 
+        // The access flow, the transform, the lockout and the sessions publish events.
+        services.AddLatchNotifications(configuration);
+
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransformFactory<LatchTransformFactory>()
@@ -91,6 +95,8 @@ public static class LatchGatewayServiceCollectionExtensions
             services.TryAddSingleton<ILockoutStore, RedisLockoutStore>();
             services.TryAddSingleton<ISessionStore, RedisSessionStore>();
             services.TryAddSingleton<IAccessRequestStore, RedisAccessRequestStore>();
+            services.TryAddSingleton<OutboxCodeProtector>();
+            services.TryAddSingleton<INotificationOutbox, RedisNotificationOutbox>();
             return;
         }
 
@@ -105,5 +111,6 @@ public static class LatchGatewayServiceCollectionExtensions
         services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
         services.AddHostedService<InMemorySweeper<InMemorySessionStore>>();
         services.TryAddSingleton<IAccessRequestStore, InMemoryAccessRequestStore>();
+        services.TryAddSingleton<INotificationOutbox, InMemoryNotificationOutbox>();
     }
 }

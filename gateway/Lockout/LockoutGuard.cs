@@ -5,6 +5,7 @@ using LatchGateway.Audit;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
+using LatchGateway.Notifications;
 
 namespace LatchGateway.Lockout;
 
@@ -14,13 +15,14 @@ namespace LatchGateway.Lockout;
 /// out of every latched route. Counting and the lockout check are one atomic step per subject, so however many
 /// refusals arrive at once, at most <c>MaxFailures</c> of them are counted (answered 403) and the rest find the
 /// subject locked out (429). The same counting limits wrong admin API keys per address. Each lockout is counted,
-/// audited and logged.
+/// audited, logged and notified (event <c>lockout</c>).
 /// </summary>
 internal sealed class LockoutGuard(
     ILockoutStore store,
     LiveOptions<LatchLockoutOptions> options,
     LatchMetrics metrics,
     AuditTrail audit,
+    NotificationPublisher notifications,
     ILogger<LockoutGuard> logger) : IApiKeyAttemptLimiter
 {
     /// <summary>How much longer this client (or user) is locked out of latched routes; zero when neither is.</summary>
@@ -48,8 +50,8 @@ internal sealed class LockoutGuard(
             clientIp is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForClient(clientIp, settings), settings, cancellationToken),
             user is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForUser(user), settings, cancellationToken))
             .ConfigureAwait(false);
-        Report(forClient, LockoutKind.ClientIp, route, clientIp, user);
-        Report(forUser, LockoutKind.User, route, clientIp, user);
+        await ReportAsync(forClient, LockoutKind.ClientIp, route, clientIp, user, cancellationToken).ConfigureAwait(false);
+        await ReportAsync(forUser, LockoutKind.User, route, clientIp, user, cancellationToken).ConfigureAwait(false);
         return Longer(LockedOutFor(forClient), LockedOutFor(forUser));
     }
 
@@ -67,7 +69,7 @@ internal sealed class LockoutGuard(
 
         var settings = options.Current;
         var counted = await store.CountRefusalAsync(LockoutSubject.ForAdminClient(address, settings), settings, cancellationToken).ConfigureAwait(false);
-        Report(counted, LockoutKind.AdminClientIp, null, address, null);
+        await ReportAsync(counted, LockoutKind.AdminClientIp, null, address, null, cancellationToken).ConfigureAwait(false);
         return LockedOutFor(counted);
     }
 
@@ -76,7 +78,7 @@ internal sealed class LockoutGuard(
 
     private static TimeSpan Longer(TimeSpan first, TimeSpan second) => first > second ? first : second;
 
-    private void Report(RefusalCount counted, LockoutKind kind, string? route, IPAddress? clientIp, string? user)
+    private async ValueTask ReportAsync(RefusalCount counted, LockoutKind kind, string? route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
         if (counted.Result != RefusalCounting.Imposed)
         {
@@ -92,6 +94,10 @@ internal sealed class LockoutGuard(
         metrics.LockedOut();
         audit.LockedOut(route, user, clientIp, what);
         Log.LockedOut(logger, what, route, clientIp, (int)counted.LockedFor.TotalSeconds);
+        await notifications.PublishAsync(
+            NotificationEvents.Lockout,
+            new NotificationData { Route = route, ClientIp = clientIp?.ToString(), User = user, Subject = what },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Awaits two store calls already sent; when the first fails, the second is still observed, then the first's failure thrown.</summary>

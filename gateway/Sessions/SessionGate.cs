@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using LatchGateway.Audit;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
+using LatchGateway.Notifications;
 using LatchGateway.Store;
 using LatchGateway.Transforms;
 
@@ -19,6 +20,7 @@ internal sealed class SessionGate(
     CodeHasher hasher,
     AuditTrail audit,
     LatchMetrics metrics,
+    NotificationPublisher notifications,
     TimeProvider timeProvider,
     ILogger<SessionGate> logger)
 {
@@ -84,6 +86,10 @@ internal sealed class SessionGate(
         metrics.SessionOpened(route.RouteId);
         audit.SessionOpened(session, clientIp);
         Log.SessionOpened(logger, route.RouteId, session.Id, code.Id, session.ExpiresAt);
+        await notifications.PublishAsync(
+            NotificationEvents.SessionOpened,
+            new NotificationData { SessionId = session.Id, CodeId = code.Id, Route = route.RouteId, User = code.User, ClientIp = clientIp?.ToString(), ExpiresAt = session.ExpiresAt },
+            cancellationToken).ConfigureAwait(false);
         var cookie = SessionCookie.Set(route, token, lifetime, http.Request.IsHttps);
 
         var request = http.Request;

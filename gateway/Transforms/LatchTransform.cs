@@ -6,6 +6,7 @@ using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Burn;
 using LatchGateway.Lockout;
+using LatchGateway.Notifications;
 using LatchGateway.Sessions;
 using Yarp.ReverseProxy.Transforms;
 
@@ -27,6 +28,7 @@ internal sealed class LatchTransform(
     AuditTrail audit,
     LatchMetrics metrics,
     TimeProvider timeProvider,
+    NotificationPublisher notifications,
     ILogger<LatchTransform> logger,
     SessionGate sessions,
     SessionRoute? session = null) : RequestTransform
@@ -80,6 +82,15 @@ internal sealed class LatchTransform(
 
         metrics.Validated(RouteId, decision.Outcome, timeProvider.GetElapsedTime(started));
         audit.Presentation(RouteId, decision, user, clientIp);
+        if (decision.Outcome == LatchOutcome.Used)
+        {
+            // A consumed code presented again may have been stolen: whoever watches for that hears of it.
+            await notifications.PublishAsync(
+                NotificationEvents.CodeReplayed,
+                new NotificationData { CodeId = decision.Record?.Id, Route = RouteId, ClientIp = clientIp?.ToString(), User = user },
+                context.CancellationToken).ConfigureAwait(false);
+        }
+
         if (activity is not null)
         {
             activity.SetTag("latch.outcome", decision.Outcome.ToName());

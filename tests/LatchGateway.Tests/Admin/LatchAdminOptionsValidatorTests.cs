@@ -25,7 +25,7 @@ public sealed class LatchAdminOptionsValidatorTests
     [Fact]
     public void The_scopes_are_those_of_the_contract()
     {
-        Assert.Equal(["codes:issue", "codes:read", "codes:revoke", "audit:read", "access:read"], AdminScopes.All);
+        Assert.Equal(["codes:issue", "codes:read", "codes:revoke", "audit:read", "access:read", "notifications:test"], AdminScopes.All);
     }
 
     [Theory]

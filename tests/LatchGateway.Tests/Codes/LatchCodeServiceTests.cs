@@ -30,7 +30,7 @@ public sealed class LatchCodeServiceTests : IDisposable
         _store = new InMemoryLatchStore(_time);
         _sessions = new InMemorySessionStore(_time);
         _sessionService = new LatchSessionService(
-            _sessions, new SessionGate(_sessions, TestRecords.Hasher, _telemetry.Audit, _telemetry.Metrics, _time, NullLogger<SessionGate>.Instance));
+            _sessions, new SessionGate(_sessions, TestRecords.Hasher, _telemetry.Audit, _telemetry.Metrics, _telemetry.Notifications, _time, NullLogger<SessionGate>.Instance));
         _service = new LatchCodeService(
             _store,
             TestRecords.Hasher,

@@ -14,7 +14,7 @@ public sealed partial class AlertRulesTests
     public void It_names_each_required_alert()
     {
         var names = Alerts.Select(a => a.Text("alert")).ToHashSet();
-        foreach (var required in new[] { "LatchCodeReplayed", "LatchLockouts", "LatchRejectionSpike", "LatchStoreUnavailable", "LatchAuditDropped", "LatchGatewayDown", "LatchBreakGlassUsed" })
+        foreach (var required in new[] { "LatchCodeReplayed", "LatchLockouts", "LatchRejectionSpike", "LatchStoreUnavailable", "LatchAuditDropped", "LatchGatewayDown", "LatchBreakGlassUsed", "LatchNotificationChannelFailing" })
         {
             Assert.Contains(required, names);
         }
@@ -41,8 +41,9 @@ public sealed partial class AlertRulesTests
             var text = annotations.Text("summary") + annotations.Text("description");
             foreach (Match label in LabelReference().Matches(text))
             {
-                // route, or the scraped replica (gateway host:port): never a client's user, IP or code.
-                Assert.Contains(label.Groups[1].Value, new[] { "route", "instance" });
+                // route, a notification channel's configured name, or the scraped replica (gateway host:port): never a
+                // client's user, IP or code.
+                Assert.Contains(label.Groups[1].Value, new[] { "route", "channel", "instance" });
             }
         }
     }

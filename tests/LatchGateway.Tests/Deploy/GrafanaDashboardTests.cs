@@ -17,7 +17,7 @@ public sealed class GrafanaDashboardTests
         {
             "Validations by outcome", "Validations by route", "Refused presentations", "Validation latency p50 / p99",
             "Codes issued and revoked", "Lockouts", "Store availability", "Audit events dropped",
-            "Sessions opened", "Sessions ended by reason", "Access requests by state", "Break-glass grants",
+            "Sessions opened", "Sessions ended by reason", "Access requests by state", "Break-glass grants", "Notifications by channel and outcome",
         })
         {
             Assert.Contains(title, titles);

@@ -14,6 +14,7 @@ internal static partial class PromQl
         "latch_sessions_opened_total",
         "latch_sessions_ended_total",
         "latch_access_requests_total",
+        "latch_notifications_total",
         "latch_lockouts_total",
         "latch_validation_duration_seconds_bucket",
         "latch_validation_duration_seconds_sum",

@@ -2,6 +2,9 @@ using System.Diagnostics.Metrics;
 using LatchGateway.Audit;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
+using LatchGateway.Tests.Hosting;
+using LatchGateway.Notifications;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
@@ -20,6 +23,13 @@ internal sealed class TestTelemetry : IDisposable
         var options = Options.Create(new LatchAuditOptions { Path = Path.Combine(_folder, "audit.jsonl") });
         Sink = new FileAuditSink(options, new HostingEnvironment { ContentRootPath = _folder });
         Audit = new AuditTrail(options, Sink, Metrics, timeProvider);
+        Outbox = new InMemoryNotificationOutbox();
+        Notifications = new NotificationPublisher(
+            Outbox,
+            new NotificationSignal(),
+            new NotificationFailures(Audit, Metrics, timeProvider, NullLogger<NotificationFailures>.Instance),
+            new TestSettings<LatchNotificationOptions>(new LatchNotificationOptions()),
+            timeProvider);
     }
 
     public LatchMetrics Metrics { get; }
@@ -27,6 +37,11 @@ internal sealed class TestTelemetry : IDisposable
     public FileAuditSink Sink { get; }
 
     public AuditTrail Audit { get; }
+
+    /// <summary>A publisher with no rules (so it stores nothing) over a memory outbox.</summary>
+    public NotificationPublisher Notifications { get; }
+
+    public InMemoryNotificationOutbox Outbox { get; }
 
     /// <summary>Everything recorded so far and not yet written, as events.</summary>
     public List<AuditRecord> Queued()

@@ -233,12 +233,14 @@ public sealed class LatchTransformTests : IDisposable
             new TestSettings<LatchLockoutOptions>(new LatchLockoutOptions { MaxFailures = 1000 }),
             _telemetry.Metrics,
             _telemetry.Audit,
+            _telemetry.Notifications,
             NullLogger<LockoutGuard>.Instance),
         _telemetry.Audit,
         _telemetry.Metrics,
         _time,
+        _telemetry.Notifications,
         _logs.CreateLogger<LatchTransform>(),
-        new SessionGate(new InMemorySessionStore(_time), TestRecords.Hasher, _telemetry.Audit, _telemetry.Metrics, _time, NullLogger<SessionGate>.Instance));
+        new SessionGate(new InMemorySessionStore(_time), TestRecords.Hasher, _telemetry.Audit, _telemetry.Metrics, _telemetry.Notifications, _time, NullLogger<SessionGate>.Instance));
 
     private async Task<LatchCodeRecord> Issue(
         string code = Code, string route = "r1", string? user = null, IPNetwork? network = null, TimeSpan? ttl = null)
