@@ -324,9 +324,9 @@ internal sealed class AccessRequestService(
     }
 
     /// <summary>
-    /// After a grant: under a <c>pickup</c> policy the requester is told it is granted; under a policy whose
-    /// <c>Delivery</c> names a channel, the code is issued now and carried to the requester by that channel (it then
-    /// cannot be picked up). Returns the request as it stands afterwards.
+    /// After a grant, <c>access.granted</c> goes to the rules; under a policy whose <c>Delivery</c> names a channel, the
+    /// code is issued first and carried to the requester by that channel (the request is then issued and cannot be
+    /// picked up). Returns the request as it stands afterwards.
     /// </summary>
     private async ValueTask<AccessRequest> AfterGrantAsync(AccessRequest granted, CancellationToken cancellationToken)
     {
@@ -347,8 +347,11 @@ internal sealed class AccessRequestService(
             return current;
         }
 
-        await trail.DeliverAsync(delivery, change!.Value.Request!, issued, cancellationToken).ConfigureAwait(false);
-        return change.Value.Request!;
+        // The requester gets the code through the policy's channel; the rules hear of the grant as of any other.
+        var delivered = change!.Value.Request!;
+        await trail.DeliverAsync(delivery, delivered, issued, cancellationToken).ConfigureAwait(false);
+        await trail.AnnounceAsync(NotificationEvents.AccessGranted, delivered, cancellationToken).ConfigureAwait(false);
+        return delivered;
     }
 
     /// <summary>

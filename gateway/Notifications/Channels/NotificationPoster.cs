@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using OpenTelemetry;
 using Polly.Timeout;
 
@@ -13,13 +15,28 @@ namespace LatchGateway.Notifications.Channels;
 /// </summary>
 internal sealed class NotificationPoster(IHttpClientFactory clients, TimeProvider timeProvider, ILogger<NotificationPoster> logger)
 {
-    /// <summary>One send of <paramref name="request"/> (quick retries included) on behalf of channel <paramref name="name"/>.</summary>
-    public async Task<ChannelResult> PostAsync(
-        string name, NotificationChannelOptions channel, Notification notification, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>
+    /// One <c>POST</c> of the JSON <paramref name="body"/> to the channel's <c>Url</c> (quick retries included) on behalf
+    /// of channel <paramref name="name"/>; <paramref name="headers"/>, when given, adds headers (a signature).
+    /// </summary>
+    public async Task<ChannelResult> PostJsonAsync(
+        string name,
+        NotificationChannelOptions channel,
+        Notification notification,
+        string body,
+        Action<HttpRequestHeaders>? headers,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(notification);
-        ArgumentNullException.ThrowIfNull(request);
+        if (channel.Url is null)
+        {
+            return new ChannelResult(ChannelOutcome.Final, "the channel has no Url");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url);
+        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        headers?.Invoke(request.Headers);
         request.Options.Set(NotificationHttp.AttemptTimeout, channel.Timeout);
         return ChannelLog.Attempted(logger, name, notification, await SendAsync(channel, request, cancellationToken).ConfigureAwait(false));
     }

@@ -83,9 +83,9 @@ internal sealed record NotificationText(
 
         Add(facts, "Decided by", data.DecidedBy);
         Add(facts, "Decision reason", data.DecisionReason);
-        if (!delivered)
+        // A delivered code's expiry is shown with the code itself; a request whose code went out has no deadline left.
+        if (!delivered && data.State != "issued")
         {
-            // A delivered code's expiry is shown with the code itself.
             Add(facts, type switch
             {
                 NotificationEvents.AccessRequested => "Pending until",
@@ -112,7 +112,7 @@ internal sealed record NotificationText(
                 commands.Add($"latchctl requests approve {id}");
                 commands.Add($"latchctl requests deny {id} --reason \"…\"");
                 break;
-            case NotificationEvents.AccessGranted when id is not null && !delivered:
+            case NotificationEvents.AccessGranted when id is not null && !delivered && data.State != "issued":
                 commands.Add($"latchctl requests pickup {id}");
                 break;
             case NotificationEvents.AccessBreakGlass:

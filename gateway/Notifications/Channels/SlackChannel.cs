@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LatchGateway.Notifications.Channels;
 
 /// <summary>Posts a <see cref="SlackMessage"/> to the channel's incoming-webhook URL (which is its secret: never logged).</summary>
@@ -7,18 +5,11 @@ internal sealed class SlackChannel(NotificationPoster poster) : INotificationCha
 {
     public NotificationChannelType Type => NotificationChannelType.Slack;
 
-    public async Task<ChannelResult> SendAsync(string name, NotificationChannelOptions channel, Notification notification, CancellationToken cancellationToken)
+    public Task<ChannelResult> SendAsync(string name, NotificationChannelOptions channel, Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(notification);
-        if (channel.Url is null)
-        {
-            return new ChannelResult(ChannelOutcome.Final, "the channel has no Url");
-        }
-
         var message = SlackMessage.Render(NotificationText.For(notification, channel.CarriesCodes));
-        using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url);
-        request.Content = new StringContent(message.ToJsonString(), Encoding.UTF8, "application/json");
-        return await poster.PostAsync(name, channel, notification, request, cancellationToken).ConfigureAwait(false);
+        return poster.PostJsonAsync(name, channel, notification, message.ToJsonString(), null, cancellationToken);
     }
 }

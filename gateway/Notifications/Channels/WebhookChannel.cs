@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using StandardWebhooks;
 
 namespace LatchGateway.Notifications.Channels;
@@ -34,11 +33,17 @@ internal sealed class WebhookChannel(NotificationPoster poster, TimeProvider tim
         var now = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
         var signature = new StandardWebhook(channel.Secret!).Sign(notification.Id, now, body);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url);
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        request.Headers.Add(IdHeader, notification.Id);
-        request.Headers.Add(TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(SignatureHeader, signature);
-        return await poster.PostAsync(name, channel, notification, request, cancellationToken).ConfigureAwait(false);
+        return await poster.PostJsonAsync(
+            name,
+            channel,
+            notification,
+            body,
+            headers =>
+            {
+                headers.Add(IdHeader, notification.Id);
+                headers.Add(TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                headers.Add(SignatureHeader, signature);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }
