@@ -55,11 +55,15 @@ internal static class GatewayProcess
         // messages say which, and a stack trace would only bury them.
         IOException or InvalidDataException or FormatException or UnauthorizedAccessException or CryptographicException
             or System.Net.Sockets.SocketException => "LatchGateway cannot start: " + Messages(exception),
+
+        // Kestrel refusing its endpoint settings (an https URL without a certificate, …).
+        _ when exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true
+            => "LatchGateway cannot start: " + Messages(exception),
         _ => "LatchGateway cannot start: unexpected error.\n" + exception,
     };
 
     private static string Messages(Exception exception) =>
-        exception.InnerException is { } inner && !exception.Message.Contains(inner.Message, StringComparison.Ordinal)
+        exception.InnerException is { } inner && !exception.Message.Contains(inner.Message, StringComparison.OrdinalIgnoreCase)
             ? $"{exception.Message} {Messages(inner)}"
             : exception.Message;
 }

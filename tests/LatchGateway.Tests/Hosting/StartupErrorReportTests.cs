@@ -113,6 +113,26 @@ public sealed partial class StartupErrorReportTests(ITestOutputHelper output)
         AssertNoStackTrace(run);
     }
 
+    [Fact]
+    public async Task An_https_listener_without_its_certificate_is_a_clean_message_and_exit_1()
+    {
+        var missing = Path.Combine(Directory.CreateTempSubdirectory("latch-tls-").FullName, "proxy.pfx");
+
+        var run = await StartupProcess.RunAsync(
+        [
+            $"--Kestrel:Endpoints:Proxy:Url=https://127.0.0.1:{FreePort.Next()}",
+            $"--Kestrel:Endpoints:Proxy:Certificate:Path={missing}",
+            $"--Kestrel:Endpoints:Admin:Url=http://127.0.0.1:{FreePort.Next()}",
+            $"--Latch:Audit:Path={Path.Combine(Directory.CreateTempSubdirectory("latch-audit-").FullName, "audit.jsonl")}",
+        ]);
+        output.WriteLine(run.ToString());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("LatchGateway cannot start:", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains(missing, run.StandardError, StringComparison.Ordinal);
+        AssertNoStackTrace(run);
+    }
+
     private static void AssertNoStackTrace(StartupProcess run)
     {
         Assert.DoesNotMatch(StackFrame(), run.StandardError);
