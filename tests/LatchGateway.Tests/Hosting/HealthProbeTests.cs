@@ -77,6 +77,16 @@ public sealed class HealthProbeTests(ITestOutputHelper output)
         Assert.Equal(0, run.ExitCode);
         Assert.Single(run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.True(run.Elapsed < Fast, $"the probe took {run.Elapsed}");
+
+        // Environment variables are read after the directory, as by the gateway: they win.
+        var closed = ClosedPort();
+        var overridden = await ProbeAsync(environment: new Dictionary<string, string>
+        {
+            ["Latch__ConfigDirectory"] = directory,
+            ["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{closed}",
+        });
+        Assert.Equal(1, overridden.ExitCode);
+        Assert.Contains($"127.0.0.1:{closed}", overridden.StandardOutput, StringComparison.Ordinal);
     }
 
     private async Task<StartupProcess> ProbeAsync(string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
