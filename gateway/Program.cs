@@ -1,5 +1,6 @@
 using LatchGateway.Hosting;
 
-var builder = GatewayHost.CreateBuilder(new WebApplicationOptions { Args = args });
-var app = GatewayHost.Build(builder);
-app.Run();
+// `--health-probe` asks a running gateway whether it is alive (a container health check) and starts nothing.
+return HealthProbe.IsRequested(args)
+    ? await HealthProbe.RunAsync(args, Console.Out)
+    : await GatewayProcess.RunAsync(args, Console.Error);

@@ -19,6 +19,7 @@ public static class ValidatedOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISettingsCheck, OptionsSettingsCheck<TOptions>>());
         return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 }

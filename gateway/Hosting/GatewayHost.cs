@@ -16,6 +16,7 @@ public static class GatewayHost
     public static WebApplicationBuilder CreateBuilder(WebApplicationOptions options)
     {
         var builder = WebApplication.CreateBuilder(options);
+        ConfigDirectory.AddTo(builder.Configuration, builder.Environment.ContentRootPath);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
@@ -47,10 +48,16 @@ public static class GatewayHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        RequireListener(builder.Configuration, Listeners.Proxy);
-        RequireListener(builder.Configuration, Listeners.Admin);
 
+        // Every bad setting is reported at once, each naming its key, before anything is mapped or started.
+        var failures = new List<string>(StartupCheck.Listeners(builder.Configuration));
         var app = builder.Build();
+        failures.AddRange(StartupCheck.Settings(app.Services));
+        if (failures.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            throw new GatewaySettingsException(failures);
+        }
 
         // Ambiguous paths are refused before routing, so no route is ever matched against one; routing is then
         // placed explicitly (it would otherwise come first) and everything else keeps its place after it.
@@ -99,14 +106,5 @@ public static class GatewayHost
         }
 
         return app;
-    }
-
-    private static void RequireListener(ConfigurationManager configuration, string name)
-    {
-        if (string.IsNullOrWhiteSpace(configuration[$"Kestrel:Endpoints:{name}:Url"]))
-        {
-            throw new InvalidOperationException(
-                $"Kestrel:Endpoints:{name}:Url is required: the gateway serves {(name == Listeners.Proxy ? "proxy routes" : "the admin API")} only on that endpoint.");
-        }
     }
 }

@@ -85,8 +85,9 @@ public static class LatchGatewayServiceCollectionExtensions
 
     private static void AddStore(IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration.GetSection(LatchStoreOptions.SectionName).Get<LatchStoreOptions>()?.Provider ?? LatchStoreProvider.Memory;
-        if (provider == LatchStoreProvider.Redis)
+        // Read leniently: a value the binder cannot convert is reported by the start-up check with every other one.
+        var provider = configuration[$"{LatchStoreOptions.SectionName}:{nameof(LatchStoreOptions.Provider)}"];
+        if (Enum.TryParse<LatchStoreProvider>(provider, ignoreCase: true, out var parsed) && parsed == LatchStoreProvider.Redis)
         {
             services.TryAddSingleton<RedisConnection>();
             services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());

@@ -1,4 +1,5 @@
 using LatchGateway.Codes;
+using LatchGateway.Store.Redis;
 using Microsoft.Extensions.Options;
 
 namespace LatchGateway.Store;
@@ -31,17 +32,35 @@ internal sealed class LatchStoreOptionsValidator(IConfiguration configuration, I
 
         if (options.Provider == LatchStoreProvider.Redis)
         {
-            if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
+            var connectionString = configuration.GetConnectionString("Redis");
+            if (string.IsNullOrWhiteSpace(connectionString))
             {
                 failures.Add($"ConnectionStrings:Redis is required when {Section}:Provider is 'Redis'.");
             }
+            else
+            {
+                failures.AddRange(RedisTls.Failures(connectionString, options.Redis));
+            }
 
-            if (string.IsNullOrWhiteSpace(codeOptions.Value.HashKey))
+            if (string.IsNullOrWhiteSpace(HashKey()))
             {
                 failures.Add($"{LatchCodeOptions.SectionName}:HashKey is required when {Section}:Provider is 'Redis', so that every replica computes the same digests.");
             }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Invalid code settings are reported by their own validator; here only whether a hash key is configured matters.
+    private string? HashKey()
+    {
+        try
+        {
+            return codeOptions.Value.HashKey;
+        }
+        catch (OptionsValidationException)
+        {
+            return configuration[$"{LatchCodeOptions.SectionName}:{nameof(LatchCodeOptions.HashKey)}"];
+        }
     }
 }

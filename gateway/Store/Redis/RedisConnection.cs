@@ -21,24 +21,30 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private readonly ConfigurationOptions _configuration;
     private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
     private readonly LatchMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly string _connectionString;
+    private string? _lastFailure;
 
-    public RedisConnection(IOptions<LatchStoreOptions> options, IConfiguration configuration, LatchMetrics metrics)
+    public RedisConnection(
+        IOptions<LatchStoreOptions> options, IConfiguration configuration, LatchMetrics metrics, ILogger<RedisConnection>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
         // Reading the options validates them: a missing connection string or hash key is reported with every
         // other store setting error, naming the keys.
-        _ = options.Value;
-        var connectionString = configuration.GetConnectionString("Redis")
+        var store = options.Value;
+        _connectionString = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is required with Latch:Store:Provider=Redis.");
-        _configuration = CreateConfiguration(connectionString);
-        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(_configuration));
+        _configuration = CreateConfiguration(_connectionString, store.Redis);
+        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(ConnectAsync);
     }
 
-    internal static ConfigurationOptions CreateConfiguration(string connectionString)
+    internal static ConfigurationOptions CreateConfiguration(string connectionString, LatchRedisTlsOptions? tls = null)
     {
         var configuration = ConfigurationOptions.Parse(connectionString);
+        RedisTls.Apply(configuration, tls ?? new LatchRedisTlsOptions());
         var timeout = (int)CommandTimeout.TotalMilliseconds;
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
@@ -78,11 +84,43 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     {
         try
         {
-            await _multiplexer.Value.ConfigureAwait(false);
+            var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
+            if (!multiplexer.IsConnected)
+            {
+                // Ask once, to learn why (refused, TLS, authentication): the answer is the reason logged.
+                await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // The multiplexer keeps retrying; readiness reports the store unavailable meanwhile.
+            Failed(exception.Message);
+        }
+    }
+
+    private async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration).ConfigureAwait(false);
+        multiplexer.ConnectionFailed += (_, failure) =>
+            Failed($"{failure.FailureType} on {failure.EndPoint}: {failure.Exception?.Message}");
+        multiplexer.ConnectionRestored += (_, restored) =>
+        {
+            if (Interlocked.Exchange(ref _lastFailure, null) is not null)
+            {
+                RedisLog.RedisConnectionRestored(_logger, restored.EndPoint?.ToString());
+            }
+        };
+        return multiplexer;
+    }
+
+    // Once per kind of failure, not once per reconnection attempt; never with the connection string's password.
+    private void Failed(string reason)
+    {
+        var masked = RedisSecrets.Mask(reason, _connectionString);
+        var kind = masked.Split(':', 2)[0];
+        if (Interlocked.Exchange(ref _lastFailure, kind) != kind)
+        {
+            RedisLog.RedisConnectionFailed(_logger, masked);
         }
     }
 
