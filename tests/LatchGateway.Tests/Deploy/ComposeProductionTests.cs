@@ -1,0 +1,57 @@
+using LatchGateway.Tests.Infrastructure;
+
+namespace LatchGateway.Tests.Deploy;
+
+/// <summary>
+/// deploy/compose as docker-compose itself reads it (<c>docker-compose config</c>: the file's schema, variable
+/// interpolation, merge keys; no Docker engine needed). tests/run.sh installs docker-compose (Debian package).
+/// </summary>
+public sealed class ComposeProductionTests
+{
+    private static readonly Dictionary<string, string> Variables = new()
+    {
+        ["LATCH_HASH_KEY"] = RedisSettings.HashKey,
+        ["LATCH_ADMIN_KEY_SHA256"] = GatewayInstance.Sha256Hex("admin"),
+        ["LATCH_REDIS_PASSWORD"] = "0123456789abcdef0123456789abcdef",
+    };
+
+    [Fact]
+    public async Task Docker_compose_accepts_the_file_and_fills_in_the_secrets_from_the_environment()
+    {
+        var (exitCode, output) = await ConfigAsync(Variables);
+
+        Assert.True(exitCode == 0, $"docker-compose config exited with {exitCode}:\n{output}");
+        Assert.Contains("ConnectionStrings__Redis: redis:6379,user=latch-gateway,password=0123456789abcdef0123456789abcdef,tiebreaker=,configChannel=", output, StringComparison.Ordinal);
+        Assert.Contains(">0123456789abcdef0123456789abcdef", output, StringComparison.Ordinal);
+        Assert.Contains("/app/config", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LATCH_REDIS_PASSWORD")]
+    [InlineData("LATCH_HASH_KEY")]
+    [InlineData("LATCH_ADMIN_KEY_SHA256")]
+    public async Task A_missing_secret_stops_docker_compose_naming_the_variable(string variable)
+    {
+        var (exitCode, output) = await ConfigAsync(Variables.Where(v => v.Key != variable).ToDictionary());
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"set {variable}", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> ConfigAsync(Dictionary<string, string> variables)
+    {
+        // Only the given variables: the machine's own LATCH_* must not make a test pass.
+        var arguments = new List<string> { "-i" };
+        foreach (var name in new[] { "PATH", "HOME" })
+        {
+            arguments.Add($"{name}={Environment.GetEnvironmentVariable(name)}");
+        }
+
+        arguments.AddRange(variables.Select(v => $"{v.Key}={v.Value}"));
+        arguments.AddRange(["docker-compose", "-f", RepositoryRoot.File("deploy", "compose", "compose.yaml"), "config"]);
+        var (exitCode, output) = await ManifestTools.RunAsync("env", arguments);
+        Assert.DoesNotContain("docker-compose: No such file", output, StringComparison.Ordinal);
+        Assert.False(exitCode == 127, $"docker-compose was not found: run tests/run.sh, which installs it (Debian package docker-compose).\n{output}");
+        return (exitCode, output);
+    }
+}
