@@ -15,6 +15,8 @@ public sealed class KustomizeTests
         { "overlays/production", ["components/prometheus-operator"] },
         { "overlays/production-loadbalancer", [] },
         { "overlays/production-loadbalancer", ["components/prometheus-operator"] },
+        { "overlays/production", ["components/redis-tls"] },
+        { "overlays/production-loadbalancer", ["components/redis-tls", "components/prometheus-operator"] },
     };
 
     [Theory]

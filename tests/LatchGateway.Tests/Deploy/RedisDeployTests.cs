@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using LatchGateway.Tests.Infrastructure;
 
@@ -138,6 +139,77 @@ public sealed partial class RedisDeployTests
         Assert.Contains("evicted_keys:0", await deployed.CliAsync(Inspector, InspectorPassword, "INFO", "stats"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_the_TLS_component_Redis_speaks_only_TLS_to_the_ACL_user_and_its_probes_pass()
+    {
+        var objects = await ManifestTools.ObjectsAsync(ManifestTools.Compose("overlays/production", "components/redis-tls"));
+        var container = (Dictionary<object, object>)Assert.Single(
+            KustomizeTests.Find(objects, "StatefulSet", "latch-redis").Map("spec").Map("template").Map("spec").List("containers"));
+        var mount = container.List("volumeMounts").Cast<Dictionary<object, object>>().Single(m => m.Text("name") == "tls").Text("mountPath");
+
+        // The Secret latch-redis-tls, as cert-manager or the operator would make it, in a folder standing for the mount.
+        var tls = Directory.CreateTempSubdirectory("latch-redis-tls-").FullName;
+        try
+        {
+            WriteCertificates(tls);
+            var port = FreePort.Next();
+            var command = container.List("command").Cast<string>().ToList();
+            Assert.Equal(["redis-server", "/etc/redis/conf/redis.conf"], command[..2]);
+            var arguments = command.Skip(2)
+                .Select(a => a.Replace(mount, tls, StringComparison.Ordinal))
+                .Select(a => a == "6379" ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : a)
+                .ToArray();
+            await using var deployed = await DeployedRedis.StartAsync(port, arguments);
+
+            // Plain TCP gets nothing; TLS with the CA and the gateway's user works.
+            Assert.DoesNotContain("PONG", await deployed.CliAsync("healthcheck", "nopass", "PING"), StringComparison.Ordinal);
+            var (_, written) = await ManifestTools.RunAsync("redis-cli", ["--tls", "--cacert", Path.Combine(tls, "ca.crt"), "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-auth-warning", "--user", "latch-gateway", "--pass", deployed.Password, "SET", "latch:tls", "1"]);
+            Assert.Equal("OK", written.Trim());
+
+            foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+            {
+                var probeCommand = container.Map(probe).Map("exec").List("command").Cast<string>().ToList();
+                probeCommand[^1] = probeCommand[^1].Replace(mount, tls, StringComparison.Ordinal).Replace("redis-cli ", $"redis-cli -p {port} ", StringComparison.Ordinal);
+                var (exitCode, output) = await ManifestTools.RunAsync(probeCommand[0], probeCommand.Skip(1));
+                Assert.True(exitCode == 0, $"{probe} failed: {output}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(tls, recursive: true);
+        }
+
+        // The gateway trusts the same CA, from the same Secret.
+        var gateway = KustomizeTests.Find(objects, "Deployment", "latch-gateway").Map("spec").Map("template").Map("spec");
+        var env = ((Dictionary<object, object>)gateway.List("containers")[0]).List("env").Cast<Dictionary<object, object>>().ToDictionary(e => e.Text("name"));
+        Assert.Equal("/etc/latch/redis-ca/ca.crt", env["Latch__Store__Redis__TrustedCaPath"].Text("value"));
+        Assert.Contains(gateway.List("volumes").Cast<Dictionary<object, object>>(), v => v.Has("secret") && v.Map("secret").Text("secretName") == "latch-redis-tls");
+    }
+
+    /// <summary>A private CA (ca.crt) and a certificate for latch-redis and 127.0.0.1 it issued (tls.crt, tls.key).</summary>
+    private static void WriteCertificates(string folder)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Latch test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=latch-redis", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("latch-redis");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var certificate = request.Create(ca, now.AddHours(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
+
+        File.WriteAllText(Path.Combine(folder, "ca.crt"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "tls.crt"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "tls.key"), key.ExportPkcs8PrivateKeyPem());
+    }
+
     /// <summary>users.acl as rendered, placeholders and all.</summary>
     private static async Task<string> ShippedAclAsync() =>
         KustomizeTests.Find(await Production.Value, "Secret", "latch-redis-acl").Map("stringData").Text("users.acl");
@@ -196,7 +268,7 @@ public sealed partial class RedisDeployTests
 
         public string ConnectionString { get; }
 
-        public static async Task<DeployedRedis> StartAsync()
+        public static async Task<DeployedRedis> StartAsync(int? port = null, params string[] extraArguments)
         {
             var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
             var folder = Directory.CreateTempSubdirectory("latch-redis-acl-").FullName;
@@ -208,7 +280,7 @@ public sealed partial class RedisDeployTests
             // (every right) exists only in this test, to look at Redis from outside.
             await File.WriteAllTextAsync(acl, shipped.Replace("REPLACE-with-lower-case-hex-sha256-of-the-redis-password", GatewayInstance.Sha256Hex(password), StringComparison.Ordinal)
                 + $"user {Inspector} on >{InspectorPassword} ~* &* +@all\n");
-            var server = await RedisServer.StartAsync(null, [.. await ConfigArgumentsAsync(acl)]);
+            var server = await RedisServer.StartAsync(port, [.. await ConfigArgumentsAsync(acl), .. extraArguments]);
 
             var shippedConnection = (await Production.Value).Single(o => o.Text("kind") == "Secret" && o.Map("metadata").Text("name") == "latch-gateway-secrets")
                 .Map("stringData").Text("redis-connection-string");
