@@ -38,6 +38,42 @@ public sealed class ComposeProductionTests
         Assert.Contains($"set {variable}", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_compose_Redis_serves_the_gateway_as_its_ACL_user_and_nobody_anonymous()
+    {
+        // The redis service as compose runs it: deploy/compose/redis.conf, then the command line's ACL user with
+        // LATCH_REDIS_PASSWORD filled in; an inspector user exists only in this test, to read ACL LOG.
+        var compose = Yaml.Single(RepositoryRoot.File("deploy", "compose", "compose.yaml")).Map("services");
+        var command = compose.Map("redis").List("command").Cast<string>().ToList();
+        Assert.Equal(["redis-server", "/usr/local/etc/redis/redis.conf"], command[..2]);
+        var password = Variables["LATCH_REDIS_PASSWORD"];
+        var user = command.Skip(2).Select(a => a.StartsWith(">${LATCH_REDIS_PASSWORD", StringComparison.Ordinal) ? ">" + password : a);
+        var inspector = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var conf = await File.ReadAllTextAsync(RepositoryRoot.File("deploy", "compose", "redis.conf"));
+        await using var redis = await RedisServer.StartAsync(null, [
+            .. ManifestTools.RedisArguments(conf, "port", "dir"), .. user, "--user", "inspector", "on", ">" + inspector, "~*", "&*", "+@all"]);
+
+        var connectionString = ((string)compose.Map("gateway-1").Map("environment")["ConnectionStrings__Redis"])
+            .Replace("redis:6379", redis.Endpoint, StringComparison.Ordinal);
+        connectionString = System.Text.RegularExpressions.Regex.Replace(connectionString, @"\$\{LATCH_REDIS_PASSWORD[^}]*\}", password);
+        await using var backend = await TestBackend.StartAsync();
+        await using var gateway = await GatewayInstance.StartAsync(backend, RedisSettings.For(connectionString));
+        var code = await gateway.IssueAsync("orders-admin");
+        using var proxy = gateway.CreateProxyClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "orders/admin/x");
+        request.Headers.Add("X-Latch-Code", code.Code);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await proxy.SendAsync(request)).StatusCode);
+
+        var port = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (_, log) = await ManifestTools.RunAsync("redis-cli", ["-p", port, "--no-auth-warning", "--user", "inspector", "--pass", inspector, "ACL", "LOG"]);
+        Assert.DoesNotContain("latch:", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("eval", log, StringComparison.Ordinal);
+        var (_, anonymous) = await ManifestTools.RunAsync("redis-cli", ["-p", port, "GET", "latch:index"]);
+        Assert.Contains("NOAUTH", anonymous, StringComparison.Ordinal);
+        var (_, flush) = await ManifestTools.RunAsync("redis-cli", ["-p", port, "--no-auth-warning", "--user", "latch-gateway", "--pass", password, "FLUSHALL"]);
+        Assert.Contains("NOPERM", flush, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Output)> ConfigAsync(Dictionary<string, string> variables)
     {
         // Only the given variables: the machine's own LATCH_* must not make a test pass.

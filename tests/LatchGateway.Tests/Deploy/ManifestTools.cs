@@ -79,6 +79,26 @@ internal static class ManifestTools
         return folder;
     }
 
+    /// <summary>
+    /// The directives of a redis.conf as redis-server command-line arguments (<c>--name value...</c>), less those
+    /// named in <paramref name="skip"/> (what only fits a container: address, port, data folder, file paths).
+    /// </summary>
+    public static List<string> RedisArguments(string conf, params string[] skip)
+    {
+        var arguments = new List<string>();
+        foreach (var line in conf.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w == "\"\"" ? "" : w).ToArray();
+            if (!skip.Contains(words[0]))
+            {
+                arguments.Add("--" + words[0]);
+                arguments.AddRange(words[1..]);
+            }
+        }
+
+        return arguments;
+    }
+
     public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program)

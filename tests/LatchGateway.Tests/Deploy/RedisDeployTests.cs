@@ -226,19 +226,7 @@ public sealed partial class RedisDeployTests
             .Single(v => v.Text("name") == "config").Map("configMap").Text("name");
         var conf = KustomizeTests.Find(objects, "ConfigMap", configMap).Map("data").Text("redis.conf");
 
-        var arguments = new List<string>();
-        foreach (var line in conf.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
-        {
-            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w == "\"\"" ? "" : w).ToArray();
-            if (words[0] is "bind" or "port" or "dir" or "aclfile")
-            {
-                continue;
-            }
-
-            arguments.Add("--" + words[0]);
-            arguments.AddRange(words[1..]);
-        }
-
+        var arguments = ManifestTools.RedisArguments(conf, "bind", "port", "dir", "aclfile");
         arguments.AddRange(["--aclfile", aclFile]);
         return arguments;
     }
