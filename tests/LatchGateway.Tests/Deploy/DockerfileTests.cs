@@ -9,6 +9,21 @@ public sealed class DockerfileTests
         .Where(l => l.Length > 0 && !l.StartsWith('#'))
         .ToArray();
 
+    /// <summary>The instructions, continuation lines joined.</summary>
+    private static IEnumerable<string> Instructions()
+    {
+        var current = "";
+        foreach (var line in Lines)
+        {
+            current += line.EndsWith('\\') ? line[..^1] : line;
+            if (!line.EndsWith('\\'))
+            {
+                yield return string.Join(' ', current.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                current = "";
+            }
+        }
+    }
+
     [Fact]
     public void It_builds_in_one_stage_and_runs_from_a_runtime_only_stage()
     {
@@ -32,6 +47,32 @@ public sealed class DockerfileTests
         Assert.Contains("Kestrel__Endpoints__Proxy__Url=http://0.0.0.0:8080", env, StringComparison.Ordinal);
         Assert.Contains("Kestrel__Endpoints__Admin__Url=http://0.0.0.0:8081", env, StringComparison.Ordinal);
         Assert.Contains("ASPNETCORE_ENVIRONMENT=Production", env, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Its_health_check_is_the_gateway_binary_asking_its_own_admin_listener()
+    {
+        var runtime = Instructions().SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToArray();
+        var healthcheck = Assert.Single(runtime, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal));
+        Assert.EndsWith("CMD [\"dotnet\", \"LatchGateway.dll\", \"--health-probe\"]", healthcheck, StringComparison.Ordinal);
+        foreach (var option in new[] { "--interval=", "--timeout=", "--start-period=", "--retries=" })
+        {
+            Assert.Contains(option, healthcheck, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void It_carries_OCI_labels_filled_from_build_arguments()
+    {
+        var runtime = Instructions().SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToArray();
+        var labels = string.Join(' ', runtime.Where(l => l.StartsWith("LABEL ", StringComparison.Ordinal)));
+        foreach (var (label, value) in new[] { ("version", "${VERSION}"), ("revision", "${REVISION}"), ("created", "${CREATED}") })
+        {
+            Assert.Contains($"org.opencontainers.image.{label}=\"{value}\"", labels, StringComparison.Ordinal);
+            Assert.Contains($"ARG {value[2..^1]}=", string.Join('\n', runtime), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("org.opencontainers.image.title=", labels, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Net;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LatchGateway.Tests.Infrastructure;
@@ -6,30 +6,22 @@ using Microsoft.Extensions.Configuration;
 
 namespace LatchGateway.Tests.Deploy;
 
+/// <summary>
+/// What <c>kubectl apply -k deploy/kubernetes/overlays/production</c> would create, rendered by kubectl kustomize:
+/// the gateway's Deployment, its Secret and generated ConfigMap, Services, PodDisruptionBudget and NetworkPolicy.
+/// </summary>
 public sealed class KubernetesTests
 {
-    private static readonly string Folder = RepositoryRoot.File("deploy", "kubernetes");
-
-    private static readonly List<Dictionary<object, object>> Manifests = Directory.GetFiles(Folder, "*.yaml")
-        .Where(f => Path.GetFileName(f) != "kustomization.yaml")
-        .SelectMany(Yaml.Documents)
-        .ToList();
+    private static readonly Lazy<Task<List<Dictionary<object, object>>>> Production =
+        new(() => ManifestTools.ObjectsAsync(Path.Combine(ManifestTools.Kubernetes, "overlays", "production")));
 
     [Fact]
-    public void Kustomization_lists_every_manifest_and_nothing_missing()
+    public async Task The_gateway_runs_two_or_more_replicas_probed_on_the_admin_port()
     {
-        var resources = Yaml.Single(Path.Combine(Folder, "kustomization.yaml")).List("resources").Cast<string>().Order().ToList();
-        var files = Directory.GetFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Where(f => f != "kustomization.yaml").Order().ToList();
-        Assert.Equal(files, resources);
-    }
+        var deployment = await FindAsync("Deployment", "latch-gateway");
+        Assert.True(int.Parse(deployment.Map("spec").Text("replicas"), CultureInfo.InvariantCulture) >= 2);
 
-    [Fact]
-    public void The_gateway_runs_two_or_more_replicas_probed_on_the_admin_port()
-    {
-        var deployment = Find("Deployment", "latch-gateway");
-        Assert.True(int.Parse(deployment.Map("spec").Text("replicas"), System.Globalization.CultureInfo.InvariantCulture) >= 2);
-
-        var container = Assert.IsType<Dictionary<object, object>>(Assert.Single(deployment.Map("spec").Map("template").Map("spec").List("containers")));
+        var container = Gateway(deployment);
         var ports = container.List("ports").Cast<Dictionary<object, object>>().ToDictionary(p => p.Text("name"), p => p.Text("containerPort"));
         Assert.Equal("8080", ports["proxy"]);
         Assert.Equal("8081", ports["admin"]);
@@ -39,18 +31,25 @@ public sealed class KubernetesTests
         var liveness = container.Map("livenessProbe").Map("httpGet");
         Assert.Equal(("/healthz", "admin"), (liveness.Text("path"), liveness.Text("port")));
         Assert.Equal("true", container.Map("securityContext").Text("readOnlyRootFilesystem"));
-        Assert.Equal("true", deployment.Map("spec").Map("template").Map("spec").Map("securityContext").Text("runAsNonRoot"));
+        Assert.Equal("false", container.Map("securityContext").Text("allowPrivilegeEscalation"));
+        Assert.Equal("true", PodSpec(deployment).Map("securityContext").Text("runAsNonRoot"));
+        Assert.Equal("registry.example.com/latch-gateway:1.0.0", container.Text("image"));
     }
 
     [Fact]
-    public void Secrets_come_from_the_Secret_and_routes_from_the_ConfigMap()
+    public async Task Secrets_come_from_the_Secret_and_settings_from_the_generated_ConfigMap_mounted_as_a_folder()
     {
-        var deployment = Find("Deployment", "latch-gateway");
-        var container = (Dictionary<object, object>)deployment.Map("spec").Map("template").Map("spec").List("containers")[0];
+        var deployment = await FindAsync("Deployment", "latch-gateway");
+        var container = Gateway(deployment);
         var env = container.List("env").Cast<Dictionary<object, object>>().ToDictionary(e => e.Text("name"));
-        var secret = Find("Secret", "latch-gateway-secrets").Map("stringData");
+        var secret = (await FindAsync("Secret", "latch-gateway-secrets")).Map("stringData");
 
-        foreach (var (variable, key) in new[] { ("Latch__Codes__HashKey", "hash-key"), ("Latch__Admin__ApiKeys__ops__Sha256", "admin-key-sha256") })
+        foreach (var (variable, key) in new[]
+        {
+            ("Latch__Codes__HashKey", "hash-key"),
+            ("Latch__Admin__ApiKeys__ops__Sha256", "admin-key-sha256"),
+            ("ConnectionStrings__Redis", "redis-connection-string"),
+        })
         {
             var reference = env[variable].Map("valueFrom").Map("secretKeyRef");
             Assert.Equal("latch-gateway-secrets", reference.Text("name"));
@@ -58,22 +57,71 @@ public sealed class KubernetesTests
             Assert.True(secret.Has(key));
         }
 
-        Assert.Equal("Redis", env["Latch__Store__Provider"].Text("value"));
-        var redisService = Find("Service", "latch-redis");
-        Assert.Equal($"{redisService.Map("metadata").Text("name")}:6379", env["ConnectionStrings__Redis"].Text("value"));
+        Assert.StartsWith($"{(await FindAsync("Service", "latch-redis")).Map("metadata").Text("name")}:6379,user=latch-gateway,password=", secret.Text("redis-connection-string"), StringComparison.Ordinal);
 
+        // The whole ConfigMap as a folder (no subPath, which Kubernetes never updates), under its generated name.
         var mount = container.List("volumeMounts").Cast<Dictionary<object, object>>().Single(m => m.Text("name") == "config");
-        Assert.Equal("/app/appsettings.Production.json", mount.Text("mountPath"));
-        Assert.True(Find("ConfigMap", "latch-gateway-config").Map("data").Has(mount.Text("subPath")));
+        Assert.Equal("/app/config", mount.Text("mountPath"));
+        Assert.False(mount.Has("subPath"));
+        var volume = PodSpec(deployment).List("volumes").Cast<Dictionary<object, object>>().Single(v => v.Text("name") == "config");
+        var configMapName = volume.Map("configMap").Text("name");
+        Assert.Matches("^latch-gateway-config-[a-z0-9]{10}$", configMapName);
+        var configMap = await FindAsync("ConfigMap", configMapName);
+        Assert.All(configMap.Map("data").Keys.Cast<string>(), key => Assert.EndsWith(".json", key, StringComparison.Ordinal));
+        Assert.Equal(["appsettings.json", "forwarded-headers.json", "routes.json"], configMap.Map("data").Keys.Cast<string>().Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void The_proxy_Service_targets_the_proxy_port_only()
+    public async Task The_proxy_Service_targets_the_proxy_port_only()
     {
-        var service = Find("Service", "latch-gateway");
+        var service = await FindAsync("Service", "latch-gateway");
         var port = Assert.IsType<Dictionary<object, object>>(Assert.Single(service.Map("spec").List("ports")));
         Assert.Equal("proxy", port.Text("targetPort"));
         Assert.Equal("latch-gateway", service.Map("spec").Map("selector").Text("app.kubernetes.io/name"));
+    }
+
+    [Fact]
+    public async Task Pods_spread_over_nodes_and_zones_and_carry_no_service_account_token()
+    {
+        var deployment = await FindAsync("Deployment", "latch-gateway");
+        var pod = PodSpec(deployment);
+        var spread = pod.List("topologySpreadConstraints").Cast<Dictionary<object, object>>().ToDictionary(c => c.Text("topologyKey"));
+        Assert.Equal("DoNotSchedule", spread["kubernetes.io/hostname"].Text("whenUnsatisfiable"));
+        Assert.Equal("ScheduleAnyway", spread["topology.kubernetes.io/zone"].Text("whenUnsatisfiable"));
+        Assert.All(spread.Values, c => Assert.Equal("latch-gateway", c.Map("labelSelector").Map("matchLabels").Text("app.kubernetes.io/name")));
+
+        Assert.Equal("latch-gateway", pod.Text("serviceAccountName"));
+        Assert.Equal("false", pod.Text("automountServiceAccountToken"));
+        Assert.Equal("false", (await FindAsync("ServiceAccount", "latch-gateway")).Text("automountServiceAccountToken"));
+        Assert.Equal("1", (await FindAsync("PodDisruptionBudget", "latch-gateway")).Map("spec").Text("minAvailable"));
+    }
+
+    [Fact]
+    public async Task The_grace_period_covers_the_preStop_drain_and_the_shutdown_timeout()
+    {
+        var deployment = await FindAsync("Deployment", "latch-gateway");
+        var container = Gateway(deployment);
+        var drain = int.Parse(container.Map("lifecycle").Map("preStop").Map("sleep").Text("seconds"), CultureInfo.InvariantCulture);
+        var env = container.List("env").Cast<Dictionary<object, object>>().ToDictionary(e => e.Text("name"));
+        var shutdown = TimeSpan.Parse(env["HostOptions__ShutdownTimeout"].Text("value"), CultureInfo.InvariantCulture);
+        var grace = int.Parse(PodSpec(deployment).Text("terminationGracePeriodSeconds"), CultureInfo.InvariantCulture);
+
+        Assert.True(drain >= 5, "the drain gives endpoints and ingress controllers a few seconds to stop sending");
+        Assert.True(shutdown >= TimeSpan.FromSeconds(10));
+        Assert.True(grace >= drain + shutdown.TotalSeconds + 5, $"grace {grace} s < preStop {drain} s + shutdown {shutdown.TotalSeconds} s + 5 s");
+    }
+
+    [Fact]
+    public async Task Metrics_stay_scrapable_by_annotation_and_the_admin_port_stays_closed_to_other_pods()
+    {
+        var deployment = await FindAsync("Deployment", "latch-gateway");
+        var annotations = deployment.Map("spec").Map("template").Map("metadata").Map("annotations");
+        Assert.Equal(("true", "8081", "/metrics"), (annotations.Text("prometheus.io/scrape"), annotations.Text("prometheus.io/port"), annotations.Text("prometheus.io/path")));
+
+        var rules = (await FindAsync("NetworkPolicy", "latch-gateway")).Map("spec").List("ingress").Cast<Dictionary<object, object>>().ToList();
+        var admin = Assert.Single(rules, r => ((Dictionary<object, object>)r.List("ports")[0]).Text("port") == "8081");
+        var from = (Dictionary<object, object>)Assert.Single(admin.List("from"));
+        Assert.Equal("true", from.Map("podSelector").Map("matchLabels").Text("latch-gateway/admin-access"));
     }
 
     [Fact]
@@ -81,7 +129,8 @@ public sealed class KubernetesTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var backend = await TestBackend.StartAsync();
-        var settings = ConfigMapSettings();
+        var settings = await ConfigMapSettingsAsync();
+        settings["Latch:ForwardedHeaders:KnownNetworks:0"] = "10.244.0.0/16";
         foreach (var (key, value) in RedisSettings.For(redis.Endpoint))
         {
             settings.TryAdd(key, value);
@@ -94,25 +143,47 @@ public sealed class KubernetesTests
         Assert.Contains(routes!, r => r.GetProperty("id").GetString() == "orders-admin" && r.GetProperty("latch").GetBoolean());
     }
 
-    [Fact]
-    public async Task The_placeholder_Secret_stops_the_gateway_naming_the_key()
+    [Theory]
+    [InlineData("Latch:Codes:HashKey")]
+    [InlineData("Latch:ForwardedHeaders:KnownNetworks:0")]
+    public async Task A_placeholder_left_in_stops_the_gateway_naming_the_key(string key)
     {
         await using var backend = await TestBackend.StartAsync();
-        var settings = ConfigMapSettings();
+        var settings = await ConfigMapSettingsAsync();
         settings["ConnectionStrings:Redis"] = "127.0.0.1:1";
-        settings["Latch:Codes:HashKey"] = Find("Secret", "latch-gateway-secrets").Map("stringData").Text("hash-key");
+        settings["Latch:Codes:HashKey"] = RedisSettings.HashKey;
+        if (key == "Latch:Codes:HashKey")
+        {
+            settings[key] = (await FindAsync("Secret", "latch-gateway-secrets")).Map("stringData").Text("hash-key");
+            settings["Latch:ForwardedHeaders:KnownNetworks:0"] = "10.244.0.0/16";
+        }
 
+        Assert.StartsWith("REPLACE-", settings[key], StringComparison.Ordinal);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => GatewayInstance.StartAsync(backend, settings));
-        Assert.Contains("Latch:Codes:HashKey", failure.ToString(), StringComparison.Ordinal);
+        Assert.Contains(key, failure.ToString(), StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string?> ConfigMapSettings()
+    /// <summary>The rendered ConfigMap's files, read as the gateway reads its config folder: in ordinal name order.</summary>
+    private static async Task<Dictionary<string, string?>> ConfigMapSettingsAsync()
     {
-        var json = Find("ConfigMap", "latch-gateway-config").Map("data").Text("appsettings.Production.json");
-        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
-        return configuration.AsEnumerable().Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value);
+        var deployment = await FindAsync("Deployment", "latch-gateway");
+        var name = PodSpec(deployment).List("volumes").Cast<Dictionary<object, object>>().Single(v => v.Text("name") == "config").Map("configMap").Text("name");
+        var data = (await FindAsync("ConfigMap", name)).Map("data");
+        var builder = new ConfigurationBuilder();
+        foreach (var key in data.Keys.Cast<string>().Order(StringComparer.Ordinal))
+        {
+            builder.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(data.Text(key))));
+        }
+
+        return builder.Build().AsEnumerable().Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value);
     }
 
-    private static Dictionary<object, object> Find(string kind, string name) =>
-        Assert.Single(Manifests, m => m.Text("kind") == kind && m.Map("metadata").Text("name") == name);
+    private static Dictionary<object, object> PodSpec(Dictionary<object, object> workload) =>
+        workload.Map("spec").Map("template").Map("spec");
+
+    private static Dictionary<object, object> Gateway(Dictionary<object, object> deployment) =>
+        Assert.IsType<Dictionary<object, object>>(Assert.Single(PodSpec(deployment).List("containers")));
+
+    private static async Task<Dictionary<object, object>> FindAsync(string kind, string name) =>
+        Assert.Single(await Production.Value, m => m.Text("kind") == kind && m.Map("metadata").Text("name") == name);
 }
