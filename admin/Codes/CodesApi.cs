@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,17 +22,27 @@ internal static class CodesApi
 
         // The body is read by IssueCodeRequestReader whatever its content type, so that every bad input is a 400.
         codes.MapPost("/", IssueAsync)
+            .WithName("issueCode")
             .RequireAuthorization(AdminScopes.CodesIssue)
             .WithSummary("Issue a code. The response is the only place the code ever appears.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(IssueCodeRequest), Required: true))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        codes.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead)
-            .WithSummary("List live codes' metadata, newest first.");
-        codes.MapGet("/{id}", GetAsync).RequireAuthorization(AdminScopes.CodesRead)
+        codes.MapGet("/", ListAsync).WithName("listCodes").RequireAuthorization(AdminScopes.CodesRead)
+            .WithSummary("List live codes' metadata, newest first, a page at a time.")
+            .WithDescription("Never the code or its hash. When there are more codes than the limit, the answer's Link header gives the next page (rel=\"next\").")
+            .WithParameterDocs(
+                ParameterDocs.Route("codes", MaxFilterLength),
+                ParameterDocs.User("codes bound to", MaxFilterLength),
+                ParameterDocs.Limit("codes"),
+                ParameterDocs.Cursor)
+            .WithMetadata(new LatchAdminOpenApi.PagedList());
+        codes.MapGet("/{id}", GetAsync).WithName("getCode").RequireAuthorization(AdminScopes.CodesRead)
             .WithSummary("Read a live code's metadata.")
+            .WithParameterDocs(ParameterDocs.CodeId)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        codes.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminScopes.CodesRevoke)
+        codes.MapDelete("/{id}", RevokeAsync).WithName("revokeCode").RequireAuthorization(AdminScopes.CodesRevoke)
             .WithSummary("Revoke a live code and end at once every unlock session it opened (even though the code itself is then consumed).")
+            .WithParameterDocs(ParameterDocs.CodeId)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
