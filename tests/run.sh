@@ -36,6 +36,15 @@ if [ "${#packages[@]}" -gt 0 ]; then
   fi
 fi
 
+# The OpenAPI lint test runs Redocly's CLI from tests/tools/openapi, pinned by its package-lock.json (npm registry).
+if [ ! -d tests/tools/openapi/node_modules ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js 20.19 or later and npm are required (the OpenAPI lint test runs @redocly/cli)." >&2
+    exit 1
+  fi
+  (cd tests/tools/openapi && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
