@@ -59,6 +59,9 @@ internal sealed class AdminDocument : IOpenApiDocumentTransformer
             BearerFormat = "JWT",
             Description = "A person's JWT, validated as Authentication:Schemes:Bearer configures; the user, groups and e-mail come from the Latch:Identity claims.",
         };
+        ParameterDocTransformer.AddComponents(
+            document,
+            context.DescriptionGroups.SelectMany(g => g.Items).SelectMany(d => d.ActionDescriptor.EndpointMetadata.OfType<ParameterDoc>()));
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement
         {

@@ -3,7 +3,10 @@ using Microsoft.OpenApi;
 
 namespace LatchGateway.Admin.OpenApi;
 
-/// <summary>Gives each parameter an endpoint documents (<see cref="ParameterDoc"/>) its description and schema.</summary>
+/// <summary>
+/// Gives each parameter an endpoint documents (<see cref="ParameterDoc"/>) its description and schema, or a reference
+/// to its component schema, which <see cref="AddComponents"/> adds to the document.
+/// </summary>
 internal sealed class ParameterDocTransformer : IOpenApiOperationTransformer
 {
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -14,9 +17,21 @@ internal sealed class ParameterDocTransformer : IOpenApiOperationTransformer
             var parameter = operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == doc.Name)
                 ?? throw new InvalidOperationException($"Operation {operation.OperationId} documents a parameter '{doc.Name}' it does not take.");
             parameter.Description = doc.Description;
-            parameter.Schema = doc.Schema();
+            parameter.Schema = doc.Component is null ? doc.Schema() : new OpenApiSchemaReference(doc.Component, context.Document);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Adds the component schemas the documented parameters refer to, keeping any the document already has.</summary>
+    public static void AddComponents(OpenApiDocument document, IEnumerable<ParameterDoc> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        foreach (var doc in parameters.Where(p => p.Component is not null))
+        {
+            document.Components.Schemas.TryAdd(doc.Component!, doc.Schema());
+        }
     }
 }

@@ -53,17 +53,21 @@ internal static class ParameterDocs
     public static ParameterDoc AuditType { get; } = new(
         "type",
         "Only events of this type.",
-        () => StringEnum(AuditEventTypes.All));
+        () => StringEnum(AuditEventTypes.All),
+        "AuditEventType");
 
     public static ParameterDoc ExportFormat { get; } = new(
         "format",
-        "jsonl: JSON lines, one event a line (application/x-ndjson); csv: CSV with a header line (text/csv).",
-        () => StringEnum(["jsonl", "csv"], "jsonl"));
+        "jsonl (the default): JSON lines, one event a line (application/x-ndjson); csv: CSV with a header line (text/csv).",
+        () => StringEnum(["jsonl", "csv"]),
+        "AuditExportFormat");
 
+    /// <summary>The state filter: the same values as an access request's <c>state</c>, whose component it shares.</summary>
     public static ParameterDoc AccessState { get; } = new(
         "state",
         "Only requests in this state.",
-        () => StringEnum([.. System.Enum.GetNames<AccessRequestState>().Select(name => name.ToLowerInvariant())]));
+        () => StringEnum([.. System.Enum.GetNames<AccessRequestState>().Select(name => name.ToLowerInvariant())]),
+        nameof(AccessRequestState));
 
     public static ParameterDoc Flag(string name, string description) => new(
         name,
@@ -81,10 +85,9 @@ internal static class ParameterDocs
         description,
         () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = pattern });
 
-    private static OpenApiSchema StringEnum(IReadOnlyList<string> values, string? @default = null) => new()
+    private static OpenApiSchema StringEnum(IReadOnlyList<string> values) => new()
     {
         Type = JsonSchemaType.String,
         Enum = [.. values.Select(value => (JsonNode)JsonValue.Create(value))],
-        Default = @default is null ? null : JsonValue.Create(@default),
     };
 }

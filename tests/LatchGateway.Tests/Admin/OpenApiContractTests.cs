@@ -127,7 +127,7 @@ public sealed partial class OpenApiContractTests(AccessGatewayFixture fixture) :
             {
                 var name = $"{method} {path} {parameter.GetProperty("name").GetString()}";
                 Assert.False(string.IsNullOrWhiteSpace(parameter.GetProperty("description").GetString()), name);
-                Assert.True(parameter.GetProperty("schema").TryGetProperty("type", out _), name);
+                Assert.True(OpenApiJson.Resolve(document, parameter.GetProperty("schema")).TryGetProperty("type", out _), name);
                 if (parameter.GetProperty("in").GetString() == "path")
                 {
                     Assert.True(parameter.GetProperty("required").GetBoolean(), name);
@@ -149,9 +149,10 @@ public sealed partial class OpenApiContractTests(AccessGatewayFixture fixture) :
             Assert.Equal("date-time", time.GetProperty("schema").GetProperty("format").GetString());
         }
 
-        Assert.Equal(AuditEventTypes.All, Enum(Parameter(audit, "type")));
-        Assert.Equal(["jsonl", "csv"], Enum(Parameter(export, "format")));
-        Assert.Equal(["pending", "granted", "denied", "expired", "cancelled", "issued"], Enum(Parameter(Operation(document, "listAccessRequests"), "state")));
+        Assert.Equal(AuditEventTypes.All, Enum(document, Parameter(audit, "type")));
+        Assert.Equal("#/components/schemas/AuditEventType", Parameter(audit, "type").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(["jsonl", "csv"], Enum(document, Parameter(export, "format")));
+        Assert.Equal(["pending", "granted", "denied", "expired", "cancelled", "issued"], Enum(document, Parameter(Operation(document, "listAccessRequests"), "state")));
         Assert.Equal("boolean", Parameter(Operation(document, "listAccessRequests"), "mine").GetProperty("schema").GetProperty("type").GetString());
     }
 
@@ -162,13 +163,13 @@ public sealed partial class OpenApiContractTests(AccessGatewayFixture fixture) :
         using var ops = fixture.Gateway.CreateAdminClient();
         using var auditor = AccessHttp.Client(fixture.Gateway, apiKey: AccessHttp.AuditorKey);
 
-        foreach (var type in Enum(Parameter(Operation(document, "listAuditEvents"), "type")))
+        foreach (var type in Enum(document, Parameter(Operation(document, "listAuditEvents"), "type")))
         {
             using var response = await ops.GetAsync($"admin/audit?type={type}&limit=1000&since=2026-01-31T12:00:00Z");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"type={type}: {(int)response.StatusCode}");
         }
 
-        foreach (var state in Enum(Parameter(Operation(document, "listAccessRequests"), "state")))
+        foreach (var state in Enum(document, Parameter(Operation(document, "listAccessRequests"), "state")))
         {
             using var response = await auditor.GetAsync($"access/requests?state={state}&mine=false&limit=1");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"state={state}: {(int)response.StatusCode}");
@@ -288,8 +289,9 @@ public sealed partial class OpenApiContractTests(AccessGatewayFixture fixture) :
         Assert.All(document.GetProperty("tags").EnumerateArray(), tag => Assert.False(string.IsNullOrEmpty(tag.GetProperty("description").GetString()), tag.ToString()));
     }
 
-    private static List<string> Enum(JsonElement parameter) =>
-        [.. parameter.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!)];
+    /// <summary>The values of an enum parameter, its schema a component (so generated clients name the type) or inline.</summary>
+    private static List<string> Enum(JsonElement document, JsonElement parameter) =>
+        [.. OpenApiJson.Resolve(document, parameter.GetProperty("schema")).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!)];
 
     [GeneratedRegex("^[a-z][A-Za-z]+$")]
     private static partial Regex CamelCase();
