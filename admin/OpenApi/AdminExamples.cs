@@ -44,7 +44,6 @@ internal sealed class AdminExamples : IOpenApiOperationTransformer
             new JsonObject { ["id"] = "public", ["latch"] = false, ["path"] = "/public/{**rest}" }),
         ["testNotificationChannel"] = () => new JsonObject { ["channel"] = "ops-slack", ["outcome"] = "sent", ["detail"] = null },
         ["listAuditEvents"] = () => new JsonArray(AuditEvent()),
-        ["exportAudit"] = AuditEvent,
         ["createAccessRequest"] = () => AccessRequest("pending", approvals: false),
         ["listAccessRequests"] = () => new JsonArray(AccessRequest("pending", approvals: false)),
         ["getAccessRequest"] = () => AccessRequest("granted", approvals: true),
@@ -84,6 +83,7 @@ internal sealed class AdminExamples : IOpenApiOperationTransformer
                     "text/csv" => JsonValue.Create(
                         "time,type,codeId,route,user,clientIp,reason,actor,traceId\n"
                         + $"2026-01-31T12:00:00.0000000+00:00,issued,{CodeId},orders-admin,alice,198.51.100.20,INC-4711,ops,0af7651916cd43dd8448eb211c80319c\n"),
+                    "application/x-ndjson" => JsonValue.Create(AuditEvent().ToJsonString() + "\n"),
                     _ => Answers.TryGetValue(id, out var answer) ? answer() : null,
                 };
             }

@@ -11,6 +11,8 @@ namespace LatchGateway.Admin.OpenApi;
 /// </summary>
 internal sealed class ResponseConventions : IOpenApiOperationTransformer
 {
+    private const string JsonLines = "application/x-ndjson";
+
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -26,10 +28,15 @@ internal sealed class ResponseConventions : IOpenApiOperationTransformer
             answer.Description = Describe(status, access) ?? answer.Description;
             foreach (var (mediaType, content) in answer.Content ?? new Dictionary<string, OpenApiMediaType>())
             {
-                // A text answer (the audit export's CSV) is text, whatever item type the endpoint declared.
-                if (mediaType.StartsWith("text/", StringComparison.Ordinal))
+                // A text answer (the audit export's CSV or JSON lines) is text, whatever item type the endpoint declared:
+                // JSON lines are not one JSON document, and a client must read them line by line.
+                if (mediaType.StartsWith("text/", StringComparison.Ordinal) || mediaType == JsonLines)
                 {
-                    content.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+                    content.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = mediaType == JsonLines ? "One JSON object a line, each a LatchAuditEvent." : null,
+                    };
                 }
             }
 

@@ -280,6 +280,24 @@ public sealed partial class OpenApiContractTests(AccessGatewayFixture fixture) :
     }
 
     [Fact]
+    public async Task The_audit_export_is_text_read_line_by_line_not_one_JSON_document()
+    {
+        var document = await GetAsync(fixture.Gateway);
+
+        var ok = Operation(document, "exportAudit").GetProperty("responses").GetProperty("200").GetProperty("content");
+
+        Assert.Equal(["application/x-ndjson", "text/csv"], ok.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        foreach (var content in ok.EnumerateObject())
+        {
+            Assert.Equal("string", content.Value.GetProperty("schema").GetProperty("type").GetString());
+            Assert.EndsWith("\n", content.Value.GetProperty("example").GetString(), StringComparison.Ordinal);
+        }
+
+        var line = ok.GetProperty("application/x-ndjson").GetProperty("example").GetString()!.TrimEnd('\n');
+        Assert.Equal("issued", JsonSerializer.Deserialize<JsonElement>(line).GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task The_server_has_no_trailing_slash_and_every_tag_is_described()
     {
         var document = await GetAsync(fixture.Gateway);
