@@ -7,6 +7,11 @@ internal static class AdminProblems
 {
     public const string StoreUnavailableError = "latch_unavailable";
 
+    /// <summary>The <c>Retry-After</c> of a 503: the store connection retries in the background meanwhile.</summary>
+    public const int StoreRetryAfterSeconds = 5;
+
+    private static readonly string StoreRetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static Task Write(HttpContext context, int status, string detail, string? error = null)
     {
         context.Response.Headers.CacheControl = "no-store";
@@ -14,8 +19,20 @@ internal static class AdminProblems
         return Results.Problem(detail: detail, statusCode: status, extensions: extensions).ExecuteAsync(context);
     }
 
-    public static IResult StoreUnavailable() => TypedResults.Problem(
-        detail: "The latch code store is unavailable.",
-        statusCode: StatusCodes.Status503ServiceUnavailable,
-        extensions: new Dictionary<string, object?> { ["error"] = StoreUnavailableError });
+    /// <summary>503 <c>latch_unavailable</c>, with <c>Retry-After</c>.</summary>
+    public static IResult StoreUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = StoreRetryAfter;
+        return TypedResults.Problem(
+            detail: "The latch code store is unavailable.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            extensions: new Dictionary<string, object?> { ["error"] = StoreUnavailableError });
+    }
+
+    /// <summary>Writes 503 <c>latch_unavailable</c>, with <c>Retry-After</c>, outside a handler.</summary>
+    public static Task WriteStoreUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = StoreRetryAfter;
+        return Write(context, StatusCodes.Status503ServiceUnavailable, "The latch code store is unavailable.", StoreUnavailableError);
+    }
 }

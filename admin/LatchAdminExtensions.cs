@@ -4,6 +4,7 @@ using LatchGateway.Admin.Authentication;
 using LatchGateway.Configuration;
 using LatchGateway.Admin.Codes;
 using LatchGateway.Admin.Notifications;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Admin.Routes;
 using LatchGateway.Admin.Sessions;
 using LatchGateway.Contracts;
@@ -89,10 +90,11 @@ public static class LatchAdminExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var access = WithAdminAnswers(endpoints.MapGroup("/access"));
+        // 400 is documented where a handler answers it (its ValidationProblem result); 429 where an X-Api-Key was sent.
         access.WithMetadata(new AccessAuthentication.Marker())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         access.MapAccessRequests();
         return access;

@@ -14,7 +14,7 @@ internal sealed class StoreUnavailableFilter : IEndpointFilter
         }
         catch (LatchStoreUnavailableException)
         {
-            return AdminProblems.StoreUnavailable();
+            return AdminProblems.StoreUnavailable(context.HttpContext);
         }
     }
 }

@@ -51,6 +51,17 @@ if [ ! -d tests/tools/kubernetes/node_modules ]; then
   (cd tests/tools/kubernetes && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The OpenAPI lint test runs Redocly's CLI from tests/tools/openapi, pinned by its package-lock.json (npm registry).
+if [ ! -d tests/tools/openapi/node_modules ]; then
+  # Debian 12's own Node.js is 18: too old for the linter, whose test then fails saying so (the rest still runs).
+  if node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    echo "Installing tests/tools/openapi (npm ci)..."
+    (cd tests/tools/openapi && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "Node.js 20.19 or later is required by the OpenAPI lint test (@redocly/cli); this is $(node --version)." >&2
+  fi
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

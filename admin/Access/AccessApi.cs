@@ -3,6 +3,7 @@ using System.Security.Claims;
 using LatchGateway.Admin.Authentication;
 using LatchGateway.Admin.Codes;
 using LatchGateway.Admin.Json;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,29 +26,49 @@ internal static class AccessApi
     {
         var requests = access.MapGroup("/requests").WithTags("Access requests").RequireAuthorization(AccessAuthentication.PolicyName);
         requests.MapPost("/", CreateAsync)
+            .WithName("createAccessRequest")
             .WithSummary("Ask for access to one latched route (a requester of its policy). With breakGlass, where the policy allows it: granted at once, audited and announced.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(NewAccessRequest), Required: true))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         requests.MapGet("/", ListAsync)
-            .WithSummary("List access requests, newest first: a person sees their own and those they may review; an API key with access:read sees all.");
+            .WithName("listAccessRequests")
+            .WithSummary("List access requests, newest first: a person sees their own and those they may review; an API key with access:read sees all.")
+            .WithParameterDocs(
+                ParameterDocs.AccessState,
+                ParameterDocs.Route("requests"),
+                ParameterDocs.Flag("mine", "Only the caller's own requests."),
+                ParameterDocs.Flag("reviewable", "Only requests the caller may approve or deny now."),
+                ParameterDocs.Limit("requests"))
+            .WithMetadata(new AccessAuthentication.ReadableWithApiKey());
         requests.MapGet("/{id}", GetAsync)
+            .WithName("getAccessRequest")
             .WithSummary("Read one access request (its requester, its route's approvers, or access:read).")
+            .WithParameterDocs(ParameterDocs.AccessRequestId)
+            .WithMetadata(new AccessAuthentication.ReadableWithApiKey())
             .ProducesProblem(StatusCodes.Status404NotFound);
         requests.MapPost("/{id}/approve", ApproveAsync)
+            .WithName("approveAccessRequest")
+            .WithParameterDocs(ParameterDocs.AccessRequestId)
             .WithSummary("Approve a pending request (an approver of its route who is not its requester, once). Enough distinct approvals grant it.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(AccessReview), Required: false))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/deny", DenyAsync)
+            .WithName("denyAccessRequest")
+            .WithParameterDocs(ParameterDocs.AccessRequestId)
             .WithSummary("Deny a pending request, with a reason (an approver of its route who is not its requester). The first denial decides.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(AccessDenial), Required: true))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/cancel", CancelAsync)
+            .WithName("cancelAccessRequest")
+            .WithParameterDocs(ParameterDocs.AccessRequestId)
             .WithSummary("Withdraw a pending request (its requester).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id}/code", PickUpAsync)
+            .WithName("pickUpAccessCode")
+            .WithParameterDocs(ParameterDocs.AccessRequestId)
             .WithSummary("Pick up the code of a granted request (its requester, once, within the pickup window). The response is the only place the code ever appears; its lifetime starts now.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

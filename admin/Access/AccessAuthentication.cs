@@ -29,4 +29,7 @@ internal static class AccessAuthentication
 
     /// <summary>Marks the access API's endpoints (for the OpenAPI document's security requirements).</summary>
     internal sealed class Marker;
+
+    /// <summary>Marks the access API's reads, which an API key with <c>access:read</c> may call too (for the OpenAPI document).</summary>
+    internal sealed class ReadableWithApiKey;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,9 +24,21 @@ internal static class AuditApi
     {
         var audit = admin.MapGroup("/audit").WithTags("Audit").RequireAuthorization(AdminScopes.AuditRead);
         audit.MapGet("/", QueryAsync)
-            .WithSummary("Search the audit trail, newest first.");
+            .WithName("listAuditEvents")
+            .WithSummary("Search the audit trail, newest first.")
+            .WithParameterDocs(
+                ParameterDocs.Limit("events"),
+                ParameterDocs.Route("events", MaxFilterLength),
+                ParameterDocs.User("events about", MaxFilterLength),
+                ParameterDocs.AuditType,
+                ParameterDocs.Time("since", "Only events at or after this time."));
         audit.MapGet("/export", Export)
+            .WithName("exportAudit")
             .WithSummary("Export the audit trail for auditors, oldest first: JSON lines, or CSV with format=csv.")
+            .WithParameterDocs(
+                ParameterDocs.Time("since", "From this time (inclusive)."),
+                ParameterDocs.Time("until", "Up to this time (exclusive)."),
+                ParameterDocs.ExportFormat)
             .Produces<LatchAuditEvent>(StatusCodes.Status200OK, "application/x-ndjson", "text/csv");
         return admin;
     }

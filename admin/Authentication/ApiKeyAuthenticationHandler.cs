@@ -76,7 +76,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         if (_storeUnavailable)
         {
-            return AdminProblems.Write(Context, StatusCodes.Status503ServiceUnavailable, "The latch code store is unavailable.", AdminProblems.StoreUnavailableError);
+            return AdminProblems.WriteStoreUnavailable(Context);
         }
 
         if (_lockedOutFor > TimeSpan.Zero)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,23 +12,37 @@ namespace LatchGateway.Admin.Codes;
 /// <summary><c>/admin/codes</c>: issue, list, read and revoke codes.</summary>
 internal static class CodesApi
 {
+    public const int MaxFilterLength = 256;
+    public const int MaxCursorLength = 256;
+    private const string CursorError = "Not a cursor of this listing: follow the Link header of the page before, or start again without a cursor.";
+
     public static RouteGroupBuilder MapCodes(this RouteGroupBuilder admin)
     {
         var codes = admin.MapGroup("/codes").WithTags("Codes");
 
         // The body is read by IssueCodeRequestReader whatever its content type, so that every bad input is a 400.
         codes.MapPost("/", IssueAsync)
+            .WithName("issueCode")
             .RequireAuthorization(AdminScopes.CodesIssue)
             .WithSummary("Issue a code. The response is the only place the code ever appears.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(IssueCodeRequest), Required: true))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        codes.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead)
-            .WithSummary("List live codes' metadata, newest first.");
-        codes.MapGet("/{id}", GetAsync).RequireAuthorization(AdminScopes.CodesRead)
+        codes.MapGet("/", ListAsync).WithName("listCodes").RequireAuthorization(AdminScopes.CodesRead)
+            .WithSummary("List live codes' metadata, newest first, a page at a time.")
+            .WithDescription("Never the code or its hash. When there are more codes than the limit, the answer's Link header gives the next page (rel=\"next\").")
+            .WithParameterDocs(
+                ParameterDocs.Route("codes", MaxFilterLength),
+                ParameterDocs.User("codes bound to", MaxFilterLength),
+                ParameterDocs.Limit("codes"),
+                ParameterDocs.Cursor)
+            .WithMetadata(new LatchAdminOpenApi.PagedList());
+        codes.MapGet("/{id}", GetAsync).WithName("getCode").RequireAuthorization(AdminScopes.CodesRead)
             .WithSummary("Read a live code's metadata.")
+            .WithParameterDocs(ParameterDocs.CodeId)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        codes.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminScopes.CodesRevoke)
+        codes.MapDelete("/{id}", RevokeAsync).WithName("revokeCode").RequireAuthorization(AdminScopes.CodesRevoke)
             .WithSummary("Revoke a live code and end at once every unlock session it opened (even though the code itself is then consumed).")
+            .WithParameterDocs(ParameterDocs.CodeId)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
@@ -66,9 +82,73 @@ internal static class CodesApi
         return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
     }
 
-    internal static async Task<Ok<IReadOnlyList<LatchCodeInfo>>> ListAsync(
-        string? route, string? user, ILatchCodeService codes, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await codes.ListAsync(NullIfEmpty(route), NullIfEmpty(user), cancellationToken));
+    /// <summary>
+    /// One page of live codes, newest first; <c>Link: &lt;…&gt;; rel="next"</c> when there are more. The parameters are
+    /// read as text, like <c>/admin/audit</c>'s, so that a wrong one is a 400 naming it.
+    /// </summary>
+    internal static async Task<Results<Ok<IReadOnlyList<LatchCodeInfo>>, ValidationProblem>> ListAsync(
+        string? route, string? user, string? limit, string? cursor, HttpContext context, ILatchCodeService codes, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var count = LatchCodeQuery.DefaultLimit;
+        if (!string.IsNullOrEmpty(limit)
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > LatchCodeQuery.MaxLimit))
+        {
+            errors["limit"] = [$"A whole number from 1 to {LatchCodeQuery.MaxLimit}."];
+        }
+
+        CheckFilter(errors, "route", route);
+        CheckFilter(errors, "user", user);
+        if (cursor is { Length: > MaxCursorLength })
+        {
+            errors["cursor"] = [CursorError];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = new LatchCodeQuery(NullIfEmpty(route), NullIfEmpty(user), count, NullIfEmpty(cursor));
+        if (await codes.ListAsync(query, cancellationToken) is not { } page)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = [CursorError] });
+        }
+
+        if (page.NextCursor is { } next)
+        {
+            context.Response.Headers.Link = NextLink(context.Request, query, next);
+        }
+
+        return TypedResults.Ok(page.Codes);
+    }
+
+    /// <summary>The next page's address: this call's path and filters with the next cursor (RFC 8288).</summary>
+    private static string NextLink(HttpRequest request, LatchCodeQuery query, string cursor)
+    {
+        var parameters = new List<KeyValuePair<string, string?>>(4);
+        if (query.Route is not null)
+        {
+            parameters.Add(new("route", query.Route));
+        }
+
+        if (query.User is not null)
+        {
+            parameters.Add(new("user", query.User));
+        }
+
+        parameters.Add(new("limit", query.Limit.ToString(CultureInfo.InvariantCulture)));
+        parameters.Add(new("cursor", cursor));
+        return $"<{request.PathBase}{request.Path}{QueryString.Create(parameters)}>; rel=\"next\"";
+    }
+
+    private static void CheckFilter(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (value is { Length: > MaxFilterLength })
+        {
+            errors[field] = [$"At most {MaxFilterLength} characters."];
+        }
+    }
 
     internal static async Task<Results<Ok<LatchCodeInfo>, ProblemHttpResult>> GetAsync(
         string id, ILatchCodeService codes, CancellationToken cancellationToken) =>

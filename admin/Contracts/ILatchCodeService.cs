@@ -16,8 +16,12 @@ public interface ILatchCodeService
     /// <summary>Issues a new code. The returned value is the only place the code ever appears.</summary>
     ValueTask<IssuedLatchCode> IssueAsync(LatchCodeIssue request, CancellationToken cancellationToken);
 
-    /// <summary>Lists live codes, newest first, optionally filtered by route and user.</summary>
-    ValueTask<IReadOnlyList<LatchCodeInfo>> ListAsync(string? route, string? user, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of live codes, newest first, optionally filtered by route and user; null when the query's cursor is
+    /// not one this service gave (the caller's mistake, a 400). A page is as long as the query's limit unless it is
+    /// the last; following the cursors shows every code live throughout exactly once.
+    /// </summary>
+    ValueTask<LatchCodePage?> ListAsync(LatchCodeQuery query, CancellationToken cancellationToken);
 
     /// <summary>Gets a live code's metadata, or null when no live code has that id.</summary>
     ValueTask<LatchCodeInfo?> GetAsync(string id, CancellationToken cancellationToken);

@@ -29,6 +29,22 @@ public sealed record LatchCodeInfo(
     string IssuedBy,
     string? Reason);
 
+/// <summary>What <c>GET /admin/codes</c> asks for: live codes of a route and a user, newest first, one page at a time.</summary>
+/// <param name="Route">Only codes for this route, when given.</param>
+/// <param name="User">Only codes bound to this user, when given.</param>
+/// <param name="Limit">At most this many codes (1 to <see cref="MaxLimit"/>).</param>
+/// <param name="Cursor">Where the page starts: the next-page cursor of an earlier page, or null for the newest codes.</param>
+public sealed record LatchCodeQuery(string? Route, string? User, int Limit, string? Cursor)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+}
+
+/// <summary>One page of live codes' metadata, newest first.</summary>
+/// <param name="Codes">At most the query's limit of codes.</param>
+/// <param name="NextCursor">The cursor of the next page, or null when this page holds the last of the codes.</param>
+public sealed record LatchCodePage(IReadOnlyList<LatchCodeInfo> Codes, string? NextCursor);
+
 /// <summary>A freshly issued code and its metadata.</summary>
 public sealed record IssuedLatchCode(string Code, LatchCodeInfo Info);
 

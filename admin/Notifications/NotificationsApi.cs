@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using LatchGateway.Admin.Json;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,9 +16,10 @@ internal static class NotificationsApi
 
     public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/notifications/test", TestAsync).WithTags("Notifications").RequireAuthorization(AdminScopes.NotificationsTest)
+        admin.MapPost("/notifications/test", TestAsync).WithName("testNotificationChannel").WithTags("Notifications").RequireAuthorization(AdminScopes.NotificationsTest)
             .WithSummary("Send a test message through one channel now, outside the outbox, and answer with its outcome: 200 when the channel accepted it, 502 with what it said when not.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(NotificationTestRequest), Required: true))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status502BadGateway);
         return admin;
     }

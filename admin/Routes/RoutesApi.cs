@@ -11,7 +11,7 @@ internal static class RoutesApi
 {
     public static RouteGroupBuilder MapRoutes(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/routes", List).WithTags("Routes").RequireAuthorization(AdminScopes.CodesRead)
+        admin.MapGet("/routes", List).WithName("listRoutes").WithTags("Routes").RequireAuthorization(AdminScopes.CodesRead)
             .WithSummary("List the proxy routes and whether each is latched.");
         return admin;
     }

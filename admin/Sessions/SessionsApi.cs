@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,10 +14,12 @@ internal static class SessionsApi
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder admin)
     {
         var sessions = admin.MapGroup("/sessions").WithTags("Sessions");
-        sessions.MapGet("/", ListAsync).RequireAuthorization(AdminScopes.CodesRead)
-            .WithSummary("List open unlock sessions, newest first. Never their tokens.");
-        sessions.MapDelete("/{id}", EndAsync).RequireAuthorization(AdminScopes.CodesRevoke)
+        sessions.MapGet("/", ListAsync).WithName("listSessions").RequireAuthorization(AdminScopes.CodesRead)
+            .WithSummary("List open unlock sessions, newest first. Never their tokens.")
+            .WithParameterDocs(ParameterDocs.Route("sessions"), ParameterDocs.User("sessions of"));
+        sessions.MapDelete("/{id}", EndAsync).WithName("endSession").RequireAuthorization(AdminScopes.CodesRevoke)
             .WithSummary("End an open unlock session at once, on every replica.")
+            .WithParameterDocs(ParameterDocs.SessionId)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }

@@ -39,8 +39,22 @@ internal sealed class LatchApiClient : IDisposable
     public Task<ApiResult<IssuedCode>> IssueCodeAsync(IssueCodeBody body, CancellationToken cancellationToken) =>
         ReadAsync(HttpMethod.Post, "admin/codes", Caller.Admin, JsonContent.Create(body, LatchJson.Default.IssueCodeBody), LatchJson.Default.IssuedCode, cancellationToken);
 
-    public Task<ApiResult<List<CodeInfo>>> ListCodesAsync(string? route, string? user, CancellationToken cancellationToken) =>
-        ReadAsync(HttpMethod.Get, QueryString.Path("admin/codes", ("route", route), ("user", user)), Caller.Admin, null, LatchJson.Default.ListCodeInfo, cancellationToken);
+    /// <summary>The first page of live codes, newest first (at most <paramref name="limit"/>, or the gateway's default); <see cref="ApiResult{T}.Next"/> leads on.</summary>
+    public Task<ApiResult<List<CodeInfo>>> ListCodesAsync(string? route, string? user, int? limit, CancellationToken cancellationToken) =>
+        ReadAsync(
+            HttpMethod.Get,
+            QueryString.Path("admin/codes", ("route", route), ("user", user), ("limit", QueryString.Number(limit))),
+            Caller.Admin,
+            null,
+            LatchJson.Default.ListCodeInfo,
+            cancellationToken);
+
+    /// <summary>The page of live codes at <paramref name="next"/>, an earlier page's <see cref="ApiResult{T}.Next"/>.</summary>
+    public Task<ApiResult<List<CodeInfo>>> ListCodesAsync(Uri next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return ReadAsync(HttpMethod.Get, next.ToString(), Caller.Admin, null, LatchJson.Default.ListCodeInfo, cancellationToken);
+    }
 
     public Task<ApiResult<CodeInfo>> GetCodeAsync(string id, CancellationToken cancellationToken) =>
         ReadAsync(HttpMethod.Get, $"admin/codes/{QueryString.Segment(id)}", Caller.Admin, null, LatchJson.Default.CodeInfo, cancellationToken);
@@ -148,7 +162,7 @@ internal sealed class LatchApiClient : IDisposable
         try
         {
             var value = json.Deserialize(type) ?? throw new JsonException("The answer is null.");
-            return new ApiResult<T>(value, json);
+            return new ApiResult<T>(value, json) { Next = NextPage(response) };
         }
         catch (JsonException exception)
         {
@@ -157,6 +171,30 @@ internal sealed class LatchApiClient : IDisposable
                 response.ReasonPhrase,
                 new ApiProblem { Title = "Unexpected answer", Detail = $"The answer to {method} /{path} is not what the API returns: {exception.Message}" });
         }
+    }
+
+    /// <summary>
+    /// The <c>rel="next"</c> link of a paged answer, resolved against the request. The key goes only to the gateway it
+    /// was meant for: a link to another scheme, host or port is refused.
+    /// </summary>
+    private Uri? NextPage(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values) || LinkHeader.Find(values, "next") is not { } target)
+        {
+            return null;
+        }
+
+        var request = response.RequestMessage?.RequestUri ?? BaseAddress;
+        if (!Uri.TryCreate(request, target, out var next)
+            || Uri.Compare(next, BaseAddress, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            throw new ApiRefusedException(
+                response.StatusCode,
+                response.ReasonPhrase,
+                new ApiProblem { Title = "Unexpected answer", Detail = $"The next page is not on {BaseAddress.GetLeftPart(UriPartial.Authority)}: {target}" });
+        }
+
+        return next;
     }
 
     private async Task SendAsync(HttpMethod method, string path, Caller caller, CancellationToken cancellationToken)

@@ -22,4 +22,27 @@ namespace Latchctl.Api;
 [JsonSerializable(typeof(AccessRequest))]
 [JsonSerializable(typeof(List<AccessRequest>))]
 [JsonSerializable(typeof(ApiProblem))]
-internal sealed partial class LatchJson : JsonSerializerContext;
+internal sealed partial class LatchJson : JsonSerializerContext
+{
+    /// <summary>The items of several JSON arrays (the pages of a list) as one array, each item as returned.</summary>
+    public static JsonElement Concat(IEnumerable<JsonElement> arrays)
+    {
+        ArgumentNullException.ThrowIfNull(arrays);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var array in arrays)
+            {
+                foreach (var item in array.EnumerateArray())
+                {
+                    item.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return JsonSerializer.Deserialize(buffer.WrittenSpan, Default.JsonElement);
+    }
+}

@@ -8,6 +8,9 @@ namespace Latchctl.Commands;
 /// <summary><c>latchctl codes issue|list|show|revoke</c>.</summary>
 internal static class CodesCommand
 {
+    /// <summary>The page size when every code is listed: the API's largest, for the fewest round trips.</summary>
+    private const int PageSize = 1000;
+
     public static Command Create(CommandHost host)
     {
         var codes = new Command("codes", "Issue, list, show and revoke latch codes.");
@@ -54,14 +57,28 @@ internal static class CodesCommand
     {
         var route = CommonOptions.Route("Only codes for this route");
         var user = CommonOptions.User("Only codes bound to this user");
-        var command = new Command("list", "List live codes, newest first (scope codes:read). Never the codes themselves.") { route, user };
+        var limit = CommonOptions.Limit("At most this many codes, newest first (1-1000) [default: every live code, page after page]");
+        var command = new Command("list", "List live codes, newest first (scope codes:read). Never the codes themselves.") { route, user, limit };
         command.Aliases.Add("ls");
         host.SetAction(command, Caller.Admin, async (run, cancellationToken) =>
         {
-            run.Output.Show(await run.Api.ListCodesAsync(run.Value(route), run.Value(user), cancellationToken), CodeViews.Codes);
+            var first = await run.Api.ListCodesAsync(run.Value(route), run.Value(user), run.Value(limit) ?? PageSize, cancellationToken);
+            run.Output.Show(run.Value(limit) is null ? await FollowAsync(run.Api, first, cancellationToken) : first, CodeViews.Codes);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Every page from <paramref name="first"/> on, by its <c>Link: rel="next"</c>, as one list and one JSON array.</summary>
+    private static async Task<ApiResult<List<CodeInfo>>> FollowAsync(LatchApiClient api, ApiResult<List<CodeInfo>> first, CancellationToken cancellationToken)
+    {
+        var pages = new List<ApiResult<List<CodeInfo>>> { first };
+        for (var next = first.Next; next is not null; next = pages[^1].Next)
+        {
+            pages.Add(await api.ListCodesAsync(next, cancellationToken));
+        }
+
+        return pages.Count == 1 ? first : new ApiResult<List<CodeInfo>>([.. pages.SelectMany(p => p.Value)], LatchJson.Concat(pages.Select(p => p.Json)));
     }
 
     private static Command Show(CommandHost host)

@@ -120,16 +120,21 @@ internal sealed class LatchCodeService(
         }
     }
 
-    public async ValueTask<IReadOnlyList<LatchCodeInfo>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
+    public async ValueTask<LatchCodePage?> ListAsync(LatchCodeQuery query, CancellationToken cancellationToken)
     {
-        var records = await store.ListAsync(route, user, cancellationToken).ConfigureAwait(false);
-        var infos = new LatchCodeInfo[records.Count];
-        for (var i = 0; i < infos.Length; i++)
+        ArgumentNullException.ThrowIfNull(query);
+        if (await store.ListAsync(query, cancellationToken).ConfigureAwait(false) is not { } page)
         {
-            infos[i] = ToInfo(records[i]);
+            return null;
         }
 
-        return infos;
+        var infos = new LatchCodeInfo[page.Codes.Count];
+        for (var i = 0; i < infos.Length; i++)
+        {
+            infos[i] = ToInfo(page.Codes[i]);
+        }
+
+        return new LatchCodePage(infos, page.NextCursor);
     }
 
     public async ValueTask<LatchCodeInfo?> GetAsync(string id, CancellationToken cancellationToken)

@@ -28,8 +28,12 @@ internal interface ILatchStore
     /// <summary>A live, unexpired code by id, or null.</summary>
     ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Live, unexpired codes, newest first, filtered by route and user when given.</summary>
-    ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of live, unexpired codes, newest first, filtered by route and user when given: at most the query's
+    /// limit, after its cursor, with the cursor of the next page when there are more. Null when the cursor is not
+    /// one this store's pages give. How a cursor marks a position is the store's own affair.
+    /// </summary>
+    ValueTask<CodePage?> ListAsync(LatchCodeQuery query, CancellationToken cancellationToken);
 
     /// <summary>Revokes a live, unexpired code by id; null when there is none.</summary>
     ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken);

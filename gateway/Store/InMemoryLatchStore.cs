@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LatchGateway.Codes;
+using LatchGateway.Contracts;
 
 namespace LatchGateway.Store;
 
@@ -63,20 +64,20 @@ internal sealed class InMemoryLatchStore(TimeProvider timeProvider) : ILatchStor
                 ? entry.Record
                 : null);
 
-    public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken)
+    public ValueTask<CodePage?> ListAsync(LatchCodeQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var now = timeProvider.GetUtcNow();
         var live = new List<LatchCodeRecord>();
         foreach (var (_, entry) in _byId)
         {
-            if (CodeListing.Includes(entry.Record, entry.State, route, user, now))
+            if (CodeListing.Includes(entry.Record, entry.State, query.Route, query.User, now))
             {
                 live.Add(entry.Record);
             }
         }
 
-        CodeListing.SortNewestFirst(live);
-        return ValueTask.FromResult<IReadOnlyList<LatchCodeRecord>>(live);
+        return ValueTask.FromResult(CodeListing.Page(live, query));
     }
 
     public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken)

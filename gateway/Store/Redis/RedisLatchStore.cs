@@ -64,8 +64,19 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
             return state == CodeState.Live && record is not null && !record.IsExpiredAt(timeProvider.GetUtcNow()) ? record : null;
         }).ConfigureAwait(false);
 
-    public async ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
-        await RunAsync<IReadOnlyList<LatchCodeRecord>>(async db =>
+    /// <summary>
+    /// Reads every live id from the index, then the codes, and pages them: the cursor is a position in the listing's
+    /// order (<see cref="CodeCursor"/>), so any replica serves any page.
+    /// </summary>
+    public async ValueTask<CodePage?> ListAsync(LatchCodeQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Cursor is not null && !CodeCursor.TryParse(query.Cursor, out _))
+        {
+            return null;
+        }
+
+        return await RunAsync(async db =>
         {
             var now = timeProvider.GetUtcNow();
             var ids = await db.SortedSetRangeByScoreAsync(_keys.Index, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)
@@ -79,15 +90,15 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
             var live = new List<LatchCodeRecord>();
             foreach (var (record, state) in await Task.WhenAll(reads).ConfigureAwait(false))
             {
-                if (record is not null && CodeListing.Includes(record, state, route, user, now))
+                if (record is not null && CodeListing.Includes(record, state, query.Route, query.User, now))
                 {
                     live.Add(record);
                 }
             }
 
-            CodeListing.SortNewestFirst(live);
-            return live;
+            return CodeListing.Page(live, query);
         }).ConfigureAwait(false);
+    }
 
     public async ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) =>
         await RunAsync(async db =>

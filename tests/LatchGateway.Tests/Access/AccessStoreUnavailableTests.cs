@@ -50,6 +50,7 @@ public sealed class AccessStoreUnavailableTests(AccessGatewayFixture fixture) : 
             var problem = await LatchHttp.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
             Assert.Equal("latch_unavailable", problem.GetProperty("error").GetString());
             Assert.True(LatchHttp.IsNoStore(response));
+            Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
         }
 
         using var codes = gateway.CreateAdminClient();

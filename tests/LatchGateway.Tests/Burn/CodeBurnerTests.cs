@@ -308,8 +308,8 @@ public sealed class CodeBurnerTests : IDisposable
 
         public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
-        public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
-            inner.ListAsync(route, user, cancellationToken);
+        public ValueTask<CodePage?> ListAsync(LatchGateway.Contracts.LatchCodeQuery query, CancellationToken cancellationToken) =>
+            inner.ListAsync(query, cancellationToken);
 
         public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) => inner.RevokeAsync(id, cancellationToken);
 

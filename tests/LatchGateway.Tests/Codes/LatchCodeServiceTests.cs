@@ -118,10 +118,11 @@ public sealed class LatchCodeServiceTests : IDisposable
         var issued = await _service.IssueAsync(new LatchCodeIssue("r1", "bob", null, TimeSpan.FromMinutes(1), null, new LatchActor("ops", null)), CancellationToken.None);
 
         var got = await _service.GetAsync(issued.Info.Id, CancellationToken.None);
-        var listed = await _service.ListAsync("r1", "bob", CancellationToken.None);
+        var listed = await _service.ListAsync(new LatchCodeQuery("r1", "bob", LatchCodeQuery.DefaultLimit, null), CancellationToken.None);
 
         Assert.Equal(issued.Info, got);
-        Assert.Equal(issued.Info, Assert.Single(listed));
+        Assert.Equal(issued.Info, Assert.Single(listed!.Codes));
+        Assert.Null(listed.NextCursor);
         Assert.Null(got!.Ip);
     }
 

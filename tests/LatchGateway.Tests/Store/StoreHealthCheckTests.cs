@@ -51,7 +51,7 @@ public sealed class StoreHealthCheckTests : IDisposable
 
         public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
+        public ValueTask<CodePage?> ListAsync(LatchGateway.Contracts.LatchCodeQuery query, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -261,7 +261,7 @@ public sealed class LatchTransformTests : IDisposable
 
         public ValueTask<LatchCodeRecord?> GetAsync(string id, CancellationToken cancellationToken) => throw fault;
 
-        public ValueTask<IReadOnlyList<LatchCodeRecord>> ListAsync(string? route, string? user, CancellationToken cancellationToken) => throw fault;
+        public ValueTask<CodePage?> ListAsync(LatchGateway.Contracts.LatchCodeQuery query, CancellationToken cancellationToken) => throw fault;
 
         public ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) => throw fault;
 
