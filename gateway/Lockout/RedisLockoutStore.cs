@@ -1,4 +1,5 @@
 using System.Globalization;
+using LatchGateway.Contracts;
 using LatchGateway.Store;
 using LatchGateway.Store.Redis;
 using Microsoft.Extensions.Options;
@@ -101,9 +102,18 @@ internal sealed class RedisLockoutStore(RedisConnection connection, IOptions<Lat
                 return RefusalCount.Counted;
         }
 
-        // The index lives in a slot of its own: it is told after the script, and only what it lists is swept.
-        await RunAsync(db => db.SortedSetAddAsync(Index, subject.Key, end)).ConfigureAwait(false);
-        return RefusalCount.Imposed(TimeSpan.FromMilliseconds(milliseconds), Summary(subject, result.AsSpan(1)));
+        var imposed = RefusalCount.Imposed(TimeSpan.FromMilliseconds(milliseconds), Summary(subject, result.AsSpan(1)));
+        try
+        {
+            // The index lives in a slot of its own: it is told after the script, and only what it lists is swept.
+            await RunAsync(db => db.SortedSetAddAsync(Index, subject.Key, end)).ConfigureAwait(false);
+        }
+        catch (LatchStoreUnavailableException)
+        {
+            // The lockout holds all the same; its summary is reported when the subject is next locked out, or expires.
+        }
+
+        return imposed;
     }
 
     public async ValueTask<IReadOnlyList<EndedLockout>> ClaimEndedAsync(DateTimeOffset now, CancellationToken cancellationToken)

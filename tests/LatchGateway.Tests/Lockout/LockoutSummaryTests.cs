@@ -9,7 +9,8 @@ namespace LatchGateway.Tests.Lockout;
 /// audited one by one (<c>MaxFailures</c> <c>rejected</c> events), the lockout's start once (<c>locked_out</c>), the
 /// requests refused while it runs not at all (they are counted in <c>latch_validations_total{outcome="locked_out"}</c>),
 /// and its end once, with their count (<c>lockout_ended</c>, <c>suppressed=&lt;N&gt;</c>) — on the memory store (one
-/// gateway, on a fake clock) and on Redis (two replicas sharing it, the flood split between them).
+/// gateway, on a fake clock) and on Redis (two replicas sharing it, the flood split between them). Counting classes
+/// run alone (<see cref="EndToEnd.SerialMetricsGroup"/>): the meters of gateways in one process mix.
 /// </summary>
 public abstract class LockoutSummaryTests
 {
@@ -141,6 +142,7 @@ public abstract class LockoutSummaryTests
     }
 }
 
+[Collection(nameof(EndToEnd.SerialMetricsGroup))]
 public sealed class MemoryLockoutSummaryTests : LockoutSummaryTests, IAsyncLifetime
 {
     private TestBackend _backend = null!;
@@ -165,6 +167,7 @@ public sealed class MemoryLockoutSummaryTests : LockoutSummaryTests, IAsyncLifet
     protected override async ValueTask StopAsync(IReadOnlyList<GatewayInstance> gateways) => await gateways[0].DisposeAsync();
 }
 
+[Collection(nameof(EndToEnd.SerialMetricsGroup))]
 public sealed class RedisLockoutSummaryTests(RedisAndBackendFixture fixture) : LockoutSummaryTests, IClassFixture<RedisAndBackendFixture>
 {
     private static readonly TimeSpan LockoutDuration = TimeSpan.FromSeconds(3);
