@@ -36,7 +36,8 @@ public abstract class LockoutSummaryTests
             [$"ReverseProxy:Routes:{_route}:Transforms:0:Latch"] = "Required",
         });
 
-    protected abstract Task<IReadOnlyList<GatewayInstance>> StartAsync();
+    /// <summary>Starts the gateways with <see cref="Settings"/>, and <paramref name="extra"/> over them.</summary>
+    protected abstract Task<IReadOnlyList<GatewayInstance>> StartAsync(IReadOnlyDictionary<string, string?>? extra = null);
 
     /// <summary>Lets the lockout's duration pass (and a sweep run).</summary>
     protected abstract Task LetLockoutEndAsync(IReadOnlyList<GatewayInstance> gateways);
@@ -117,6 +118,41 @@ public abstract class LockoutSummaryTests
         }
     }
 
+    [Fact]
+    public async Task A_lockout_imposed_again_before_any_sweep_reports_the_earlier_ones_end_first()
+    {
+        // No sweep within the test: only the second lockout can report the first one's end.
+        var gateways = await StartAsync(new Dictionary<string, string?> { ["Latch:Store:SweepInterval"] = "01:00:00" });
+        try
+        {
+            using var client = LatchHttp.CreateClientFrom(gateways[^1].ProxyAddress, IPAddress.Parse("127.0.0.43"));
+            await RefuseAsync(client, MaxFailures, HttpStatusCode.Forbidden);
+            await RefuseAsync(client, 3, HttpStatusCode.TooManyRequests);
+            await LetLockoutEndAsync(gateways);
+            await RefuseAsync(client, MaxFailures, HttpStatusCode.Forbidden);
+
+            var trail = Of(await AbuseHttp.WaitForAuditAsync(gateways[0], e => Of(e, "127.0.0.43").Count(a => a.Type == AuditEventTypes.LockedOut) == 2), "127.0.0.43")
+                .ToList();
+            var ended = Assert.Single(trail, e => e.Type == AuditEventTypes.LockoutEnded);
+            Assert.Equal("suppressed=3", ended.Reason);
+            var starts = trail.Where(e => e.Type == AuditEventTypes.LockedOut).Select(e => e.Time).Order().ToList();
+            Assert.InRange(ended.Time, starts[0], starts[1]);
+        }
+        finally
+        {
+            await StopAsync(gateways);
+        }
+    }
+
+    private async Task RefuseAsync(HttpClient client, int count, HttpStatusCode expected)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await client.PresentAsync(LatchHttp.UniquePath($"/{_route}/"), LatchHttp.RandomCode());
+            Assert.Equal(expected, response.StatusCode);
+        }
+    }
+
     private static IEnumerable<LatchAuditEvent> Of(IEnumerable<LatchAuditEvent> events, string clientIp) => events.Where(e => e.ClientIp == clientIp);
 
     private static async Task<List<LatchAuditEvent>> SummariesAsync(GatewayInstance gateway) =>
@@ -155,8 +191,8 @@ public sealed class MemoryLockoutSummaryTests : LockoutSummaryTests, IAsyncLifet
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    protected override async Task<IReadOnlyList<GatewayInstance>> StartAsync() =>
-        [await GatewayInstance.StartAsync(_backend, Settings, clock: GatewayTime.NewClock())];
+    protected override async Task<IReadOnlyList<GatewayInstance>> StartAsync(IReadOnlyDictionary<string, string?>? extra = null) =>
+        [await GatewayInstance.StartAsync(_backend, AbuseHttp.Merge(Settings, extra ?? new Dictionary<string, string?>()), clock: GatewayTime.NewClock())];
 
     protected override Task LetLockoutEndAsync(IReadOnlyList<GatewayInstance> gateways)
     {
@@ -178,9 +214,9 @@ public sealed class RedisLockoutSummaryTests(RedisAndBackendFixture fixture) : L
 
     protected override string Duration => "00:00:03";
 
-    protected override async Task<IReadOnlyList<GatewayInstance>> StartAsync()
+    protected override async Task<IReadOnlyList<GatewayInstance>> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
     {
-        _replicas = await fixture.StartReplicasAsync(2, Settings);
+        _replicas = await fixture.StartReplicasAsync(2, AbuseHttp.Merge(Settings, extra ?? new Dictionary<string, string?>()));
         return _replicas.All;
     }
 
