@@ -60,6 +60,22 @@ internal sealed class AuditTrail : ILatchAuditTrail
     public void LockedOut(string? route, string? user, IPAddress? clientIp, string subject) => Record(new AuditEntry(
         _timeProvider.GetUtcNow(), AuditEventTypes.LockedOut, null, route, user, clientIp, subject, null, AuditEntry.CurrentTraceId));
 
+    /// <summary>
+    /// A lockout ended, with the count of refusals it suppressed (not audited one by one). The subject is the user, or
+    /// the client's network as counted (its address with the bits past <c>Latch:Lockout:IPv4Prefix</c> /
+    /// <c>IPv6Prefix</c> cleared); the route is that of the refusal that imposed it (none for the admin API).
+    /// </summary>
+    public void LockoutEnded(Lockout.EndedLockout lockout) => Record(new AuditEntry(
+        lockout.EndedAt,
+        AuditEventTypes.LockoutEnded,
+        null,
+        lockout.Route,
+        lockout.Subject.User,
+        lockout.Subject.Address,
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"suppressed={lockout.Suppressed}"),
+        null,
+        default));
+
     /// <summary>A session opened by <paramref name="session"/>'s code for the client at <paramref name="clientIp"/>.</summary>
     public void SessionOpened(Sessions.LatchSession session, IPAddress? clientIp) => Record(new AuditEntry(
         session.OpenedAt, AuditEventTypes.SessionOpened, session.CodeId, session.Route, session.User, clientIp, null, null, AuditEntry.CurrentTraceId));

@@ -4,6 +4,9 @@ namespace LatchGateway.Audit;
 
 internal sealed class LatchAuditOptionsValidator : IValidateOptions<LatchAuditOptions>
 {
+    private static readonly TimeSpan ShortestAge = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LongestAge = TimeSpan.FromDays(3650);
+
     public ValidateOptionsResult Validate(string? name, LatchAuditOptions options)
     {
         const string Section = LatchAuditOptions.SectionName;
@@ -26,6 +29,11 @@ internal sealed class LatchAuditOptionsValidator : IValidateOptions<LatchAuditOp
         if (options.StreamMaxLength < 1)
         {
             failures.Add($"{Section}:StreamMaxLength must be positive; it is {options.StreamMaxLength}.");
+        }
+
+        if (options.StreamMaxAge != TimeSpan.Zero && (options.StreamMaxAge < ShortestAge || options.StreamMaxAge > LongestAge))
+        {
+            failures.Add($"{Section}:StreamMaxAge must be 0 (no age limit) or between {ShortestAge} and {LongestAge.TotalDays} days; it is {options.StreamMaxAge}.");
         }
 
         if (options.QueueCapacity < 1)

@@ -10,8 +10,12 @@ using StackExchange.Redis;
 namespace LatchGateway.Audit;
 
 /// <summary>
-/// Audit events in one Redis stream shared by every replica (<c>{prefix}:audit</c>), bounded by
-/// <c>XADD MAXLEN ~</c>. Reads page through the stream by id; event times decide what matches.
+/// Audit events in one Redis stream shared by every replica (<c>{prefix}:audit</c>), kept within
+/// <c>Latch:Audit:StreamMaxLength</c> (<c>XADD MAXLEN ~</c>: approximate, Redis drops whole nodes of the stream, so
+/// the stream may hold up to a node more) and <c>Latch:Audit:StreamMaxAge</c> (<c>XTRIM MINID</c> after each batch:
+/// exact, entries older than the newest one by more than the age are gone). Both limits are applied by whichever
+/// replica writes, on Redis's clock (stream ids), so replicas' clocks need not agree. Reads page through the stream
+/// by id; event times decide what matches.
 /// </summary>
 internal sealed class RedisAuditSink : IAuditSink
 {
@@ -24,6 +28,7 @@ internal sealed class RedisAuditSink : IAuditSink
     private readonly RedisConnection _connection;
     private readonly RedisKey _key;
     private readonly long _maxLength;
+    private readonly long _maxAgeMs;
 
     public RedisAuditSink(RedisConnection connection, IOptions<LatchStoreOptions> store, IOptions<LatchAuditOptions> audit)
     {
@@ -32,6 +37,7 @@ internal sealed class RedisAuditSink : IAuditSink
         _connection = connection;
         _key = $"{store.Value.KeyPrefix}:audit";
         _maxLength = audit.Value.StreamMaxLength;
+        _maxAgeMs = (long)audit.Value.StreamMaxAge.TotalMilliseconds;
     }
 
     public async Task WriteAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
@@ -40,7 +46,7 @@ internal sealed class RedisAuditSink : IAuditSink
         await _connection.RunAsync(async db =>
         {
             var pipeline = db.CreateBatch();
-            var writes = new Task[batch.Count];
+            var writes = new Task<RedisValue>[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 writes[i] = pipeline.StreamAddAsync(_key, Field, AuditJson.Serialize(batch[i]), maxLength: _maxLength, useApproximateMaxLength: true);
@@ -48,6 +54,11 @@ internal sealed class RedisAuditSink : IAuditSink
 
             pipeline.Execute();
             await Task.WhenAll(writes).ConfigureAwait(false);
+            if (_maxAgeMs > 0 && batch.Count > 0 && MinId(await writes[^1].ConfigureAwait(false)) is { } minId)
+            {
+                await db.StreamTrimByMinIdAsync(_key, minId).ConfigureAwait(false);
+            }
+
             return true;
         }).ConfigureAwait(false);
     }
@@ -106,6 +117,17 @@ internal sealed class RedisAuditSink : IAuditSink
 
             floor = "(" + page[^1].Id;
         }
+    }
+
+    /// <summary>The oldest id kept: <see cref="LatchAuditOptions.StreamMaxAge"/> before <paramref name="newest"/> (an id <c>ms-seq</c>).</summary>
+    private RedisValue? MinId(RedisValue newest)
+    {
+        var id = newest.ToString();
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        return long.TryParse(dash < 0 ? id : id[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            && ms > _maxAgeMs
+            ? $"{ms - _maxAgeMs}-0"
+            : null;
     }
 
     private Task<StreamEntry[]> RangeAsync(RedisValue floor, RedisValue ceiling, Order order) =>

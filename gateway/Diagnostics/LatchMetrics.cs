@@ -62,30 +62,34 @@ internal sealed class LatchMetrics
         _validationDuration.Record(elapsed.TotalSeconds, routeTag);
     }
 
-    public void Issued(string route) => _issued.Add(1, new KeyValuePair<string, object?>("route", route));
+    /// <summary>Counts nothing but makes the series of a route and outcome exist at 0 (see <see cref="LatchMetricsBaseline"/>).</summary>
+    public void Validated(string route, LatchOutcome outcome, long count) =>
+        _validations.Add(count, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("outcome", outcome.ToName()));
 
-    public void Revoked(string route) => _revoked.Add(1, new KeyValuePair<string, object?>("route", route));
+    public void Issued(string route, long count = 1) => _issued.Add(count, new KeyValuePair<string, object?>("route", route));
 
-    public void LockedOut() => _lockouts.Add(1);
+    public void Revoked(string route, long count = 1) => _revoked.Add(count, new KeyValuePair<string, object?>("route", route));
 
-    public void SessionOpened(string route) => _sessionsOpened.Add(1, new KeyValuePair<string, object?>("route", route));
+    public void LockedOut(long count = 1) => _lockouts.Add(count);
+
+    public void SessionOpened(string route, long count = 1) => _sessionsOpened.Add(count, new KeyValuePair<string, object?>("route", route));
 
     /// <summary>A session ended; <paramref name="reason"/> is one of <c>expired</c>, <c>idle</c>, <c>revoked</c>.</summary>
-    public void SessionEnded(string route, string reason) =>
-        _sessionsEnded.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("reason", reason));
+    public void SessionEnded(string route, string reason, long count = 1) =>
+        _sessionsEnded.Add(count, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>An access request entered <paramref name="state"/> (a state name, or <c>break_glass</c> for a break-glass grant).</summary>
-    public void AccessTransition(string route, string state) =>
-        _accessRequests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("state", state));
+    public void AccessTransition(string route, string state, long count = 1) =>
+        _accessRequests.Add(count, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("state", state));
 
     /// <summary>One notification attempt's outcome on a channel: <c>sent</c>, <c>retried</c> or <c>failed</c> (the channel gave up on it).</summary>
-    public void Notification(string channel, string outcome) =>
-        _notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
+    public void Notification(string channel, string outcome, long count = 1) =>
+        _notifications.Add(count, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void AuditDropped(long count) => _auditDropped.Add(count);
 
     /// <summary>One ambiguous path refused; the label is one of the few fixed reason names, never the path.</summary>
-    public void PathRejected(PathRejection reason) => _pathsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToName()));
+    public void PathRejected(PathRejection reason, long count = 1) => _pathsRejected.Add(count, new KeyValuePair<string, object?>("reason", reason.ToName()));
 
     /// <summary>
     /// Records whether the store answered (reported by the Redis connection, the one place every Redis operation

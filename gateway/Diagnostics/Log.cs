@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Lockout imposed on {Subject} (route {Route}, client {ClientIp}) for {Seconds} s after repeated refusals.")]
     public static partial void LockedOut(ILogger logger, string subject, string? route, IPAddress? clientIp, int seconds);
 
+    [LoggerMessage(220, LogLevel.Information, "Lockout ended ({Subject}, route {Route}); {Suppressed} requests were refused while it ran.")]
+    public static partial void LockoutEnded(ILogger logger, string subject, string? route, long suppressed);
+
     [LoggerMessage(12, LogLevel.Error, "Validating a presentation on route {Route} failed unexpectedly; refusing (fail closed).")]
     public static partial void PresentationFailed(ILogger logger, string route, Exception exception);
 

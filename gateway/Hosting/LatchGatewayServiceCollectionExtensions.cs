@@ -41,9 +41,13 @@ public static class LatchGatewayServiceCollectionExtensions
 
         services.TryAddSingleton<CodeHasher>();
         services.TryAddSingleton<LatchMetrics>();
+        services.TryAddSingleton<LatchMetricsBaseline>();
+        services.AddSingleton<Yarp.ReverseProxy.Configuration.IConfigChangeListener>(sp => sp.GetRequiredService<LatchMetricsBaseline>());
+        services.AddHostedService(sp => sp.GetRequiredService<LatchMetricsBaseline>());
         services.TryAddSingleton<LatchRequestScrubber>();
         services.TryAddSingleton<LockoutGuard>();
         services.TryAddSingleton<IApiKeyAttemptLimiter>(sp => sp.GetRequiredService<LockoutGuard>());
+        services.AddHostedService<LockoutEndings>();
         services.TryAddSingleton<CodeBurner>();
         services.TryAddSingleton(static sp =>
         {

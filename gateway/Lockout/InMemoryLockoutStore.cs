@@ -5,8 +5,8 @@ namespace LatchGateway.Lockout;
 
 /// <summary>
 /// Lockouts of one process: a fixed window of failures per subject, counted and checked under the subject's lock.
-/// Entries whose window and lockout have both passed are dropped by <see cref="Sweep"/>, so memory follows the
-/// number of recent offenders only.
+/// Entries whose window and lockout have both passed, and whose lockout's end was reported, are dropped by
+/// <see cref="Sweep"/>, so memory follows the number of recent offenders only.
 /// </summary>
 internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockoutStore, ISweepable
 {
@@ -26,12 +26,11 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
 
         lock (entry)
         {
-            var remaining = entry.LockedUntil - timeProvider.GetUtcNow();
-            return ValueTask.FromResult(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            return ValueTask.FromResult(entry.Check(timeProvider.GetUtcNow()));
         }
     }
 
-    public ValueTask<RefusalCount> CountRefusalAsync(LockoutSubject subject, LatchLockoutOptions options, CancellationToken cancellationToken)
+    public ValueTask<RefusalCount> CountRefusalAsync(LockoutSubject subject, string? route, LatchLockoutOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var now = timeProvider.GetUtcNow();
@@ -43,13 +42,30 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
                 // Swept between the lookup and the lock: count on the entry that replaces it.
                 if (!entry.Removed)
                 {
-                    return ValueTask.FromResult(entry.Count(options, now));
+                    return ValueTask.FromResult(entry.Count(subject, route, options, now));
                 }
             }
         }
     }
 
-    /// <summary>Drops subjects with neither a running window nor a lockout; returns how many were dropped.</summary>
+    public ValueTask<IReadOnlyList<EndedLockout>> ClaimEndedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ended = new List<EndedLockout>();
+        foreach (var (subject, entry) in _entries)
+        {
+            lock (entry)
+            {
+                if (entry.ClaimEnded(subject, now) is { } lockout)
+                {
+                    ended.Add(lockout);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<EndedLockout>>(ended);
+    }
+
+    /// <summary>Drops subjects with neither a running window, a lockout nor an unreported end; returns how many were dropped.</summary>
     public int Sweep()
     {
         var now = timeProvider.GetUtcNow();
@@ -58,7 +74,7 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         {
             lock (entry)
             {
-                if (entry.LockedUntil <= now && entry.WindowEnd <= now
+                if (entry.LockedUntil <= now && entry.WindowEnd <= now && !entry.EndPending
                     && _entries.TryRemove(new KeyValuePair<LockoutSubject, Entry>(subject, entry)))
                 {
                     entry.Removed = true;
@@ -79,13 +95,34 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
 
         public DateTimeOffset LockedUntil { get; private set; } = DateTimeOffset.MinValue;
 
+        /// <summary>A lockout was imposed and its end not reported yet.</summary>
+        public bool EndPending { get; private set; }
+
+        /// <summary>Refusals while the current (or last, unreported) lockout ran.</summary>
+        private long Suppressed { get; set; }
+
+        private string? Route { get; set; }
+
         public bool Removed { get; set; }
 
+        public TimeSpan Check(DateTimeOffset now)
+        {
+            var remaining = LockedUntil - now;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return TimeSpan.Zero;
+            }
+
+            Suppressed++;
+            return remaining;
+        }
+
         /// <summary>Counts one refusal unless the subject is locked out; the refusal that reaches the maximum imposes the lockout.</summary>
-        public RefusalCount Count(LatchLockoutOptions options, DateTimeOffset now)
+        public RefusalCount Count(LockoutSubject subject, string? route, LatchLockoutOptions options, DateTimeOffset now)
         {
             if (LockedUntil > now)
             {
+                Suppressed++;
                 return RefusalCount.AlreadyLockedOut(LockedUntil - now);
             }
 
@@ -100,10 +137,25 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
                 return RefusalCount.Counted;
             }
 
+            var previous = ClaimEnded(subject, now);
             Failures = 0;
             LockedUntil = now + options.Duration;
             WindowEnd = LockedUntil;
-            return RefusalCount.Imposed(options.Duration);
+            EndPending = true;
+            Suppressed = 0;
+            Route = route;
+            return RefusalCount.Imposed(options.Duration, previous);
+        }
+
+        public EndedLockout? ClaimEnded(LockoutSubject subject, DateTimeOffset now)
+        {
+            if (!EndPending || LockedUntil > now)
+            {
+                return null;
+            }
+
+            EndPending = false;
+            return new EndedLockout(subject, LockedUntil, Suppressed, Route);
         }
     }
 }

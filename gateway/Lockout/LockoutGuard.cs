@@ -15,7 +15,10 @@ namespace LatchGateway.Lockout;
 /// out of every latched route. Counting and the lockout check are one atomic step per subject, so however many
 /// refusals arrive at once, at most <c>MaxFailures</c> of them are counted (answered 403) and the rest find the
 /// subject locked out (429). The same counting limits wrong admin API keys per address. Each lockout is counted,
-/// audited, logged and notified (event <c>lockout</c>).
+/// audited, logged and notified (event <c>lockout</c>). Requests refused while their subject is locked out are not
+/// audited one by one (a flood must not grow the trail): the store counts them in the lockout's summary, reported
+/// once when the lockout ends (<see cref="LockoutEndings"/>), as a <c>lockout_ended</c> event with
+/// <c>suppressed=&lt;N&gt;</c> — admin API-key lockouts included.
 /// </summary>
 internal sealed class LockoutGuard(
     ILockoutStore store,
@@ -47,8 +50,8 @@ internal sealed class LockoutGuard(
     {
         var settings = options.Current;
         var (forClient, forUser) = await BothAsync(
-            clientIp is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForClient(clientIp, settings), settings, cancellationToken),
-            user is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForUser(user), settings, cancellationToken))
+            clientIp is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForClient(clientIp, settings), route, settings, cancellationToken),
+            user is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForUser(user), route, settings, cancellationToken))
             .ConfigureAwait(false);
         await ReportAsync(forClient, LockoutKind.ClientIp, route, clientIp, user, cancellationToken).ConfigureAwait(false);
         await ReportAsync(forUser, LockoutKind.User, route, clientIp, user, cancellationToken).ConfigureAwait(false);
@@ -68,10 +71,25 @@ internal sealed class LockoutGuard(
         }
 
         var settings = options.Current;
-        var counted = await store.CountRefusalAsync(LockoutSubject.ForAdminClient(address, settings), settings, cancellationToken).ConfigureAwait(false);
+        var counted = await store.CountRefusalAsync(LockoutSubject.ForAdminClient(address, settings), null, settings, cancellationToken).ConfigureAwait(false);
         await ReportAsync(counted, LockoutKind.AdminClientIp, null, address, null, cancellationToken).ConfigureAwait(false);
         return LockedOutFor(counted);
     }
+
+    /// <summary>Reports a lockout that has ended: one audit event counting the refusals it suppressed, and a log line.</summary>
+    public void Ended(EndedLockout lockout)
+    {
+        ArgumentNullException.ThrowIfNull(lockout);
+        audit.LockoutEnded(lockout);
+        Log.LockoutEnded(logger, Describe(lockout.Subject.Kind), lockout.Route, lockout.Suppressed);
+    }
+
+    private static string Describe(LockoutKind kind) => kind switch
+    {
+        LockoutKind.ClientIp => "client_ip",
+        LockoutKind.User => "user",
+        _ => "admin_api_key",
+    };
 
     private static TimeSpan LockedOutFor(RefusalCount counted) =>
         counted.Result == RefusalCounting.AlreadyLockedOut ? counted.LockedFor : TimeSpan.Zero;
@@ -85,12 +103,13 @@ internal sealed class LockoutGuard(
             return;
         }
 
-        var what = kind switch
+        if (counted.Ended is { } earlier)
         {
-            LockoutKind.ClientIp => "client_ip",
-            LockoutKind.User => "user",
-            _ => "admin_api_key",
-        };
+            // Imposed again before a sweep reported the last one's end: reported now, before the new start.
+            Ended(earlier);
+        }
+
+        var what = Describe(kind);
         metrics.LockedOut();
         audit.LockedOut(route, user, clientIp, what);
         Log.LockedOut(logger, what, route, clientIp, (int)counted.LockedFor.TotalSeconds);

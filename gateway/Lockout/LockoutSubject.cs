@@ -33,6 +33,41 @@ internal readonly record struct LockoutSubject(LockoutKind Kind, IPAddress? Addr
         _ => "admin-ip:" + Network,
     };
 
+    /// <summary>The subject a <see cref="Key"/> names; false for text that is not one.</summary>
+    public static bool TryParseKey(string key, out LockoutSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        subject = default;
+        if (key.StartsWith("user:", StringComparison.Ordinal))
+        {
+            subject = ForUser(key["user:".Length..]);
+            return true;
+        }
+
+        var (kind, network) = key.StartsWith("ip:", StringComparison.Ordinal) ? (LockoutKind.ClientIp, key["ip:".Length..])
+            : key.StartsWith("admin-ip:", StringComparison.Ordinal) ? (LockoutKind.AdminClientIp, key["admin-ip:".Length..])
+            : (LockoutKind.User, string.Empty);
+        if (network.Length == 0)
+        {
+            return false;
+        }
+
+        var slash = network.IndexOf('/', StringComparison.Ordinal);
+        if (!IPAddress.TryParse(slash < 0 ? network : network[..slash], out var address))
+        {
+            return false;
+        }
+
+        var prefix = FullLength(address);
+        if (slash >= 0 && !int.TryParse(network.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix))
+        {
+            return false;
+        }
+
+        subject = new LockoutSubject(kind, address, prefix, null);
+        return true;
+    }
+
     private string Network => Address is null || PrefixLength == FullLength(Address) ? $"{Address}" : $"{Address}/{PrefixLength}";
 
     private static LockoutSubject Counted(LockoutKind kind, IPAddress address, LatchLockoutOptions options)

@@ -1,11 +1,14 @@
 namespace LatchGateway.Lockout;
 
-/// <summary>What counting one refusal against a subject did.</summary>
-internal readonly record struct RefusalCount(RefusalCounting Result, TimeSpan LockedFor)
+/// <summary>
+/// What counting one refusal against a subject did. <see cref="Ended"/>: when this refusal imposed a lockout while
+/// an earlier one's end was not reported yet, that earlier lockout, for the caller to report first.
+/// </summary>
+internal readonly record struct RefusalCount(RefusalCounting Result, TimeSpan LockedFor, EndedLockout? Ended = null)
 {
     public static RefusalCount Counted => new(RefusalCounting.Counted, TimeSpan.Zero);
 
-    public static RefusalCount Imposed(TimeSpan duration) => new(RefusalCounting.Imposed, duration);
+    public static RefusalCount Imposed(TimeSpan duration, EndedLockout? ended = null) => new(RefusalCounting.Imposed, duration, ended);
 
     public static RefusalCount AlreadyLockedOut(TimeSpan remaining) => new(RefusalCounting.AlreadyLockedOut, remaining);
 }

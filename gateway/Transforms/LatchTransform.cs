@@ -81,7 +81,11 @@ internal sealed class LatchTransform(
         }
 
         metrics.Validated(RouteId, decision.Outcome, timeProvider.GetElapsedTime(started));
-        audit.Presentation(RouteId, decision, user, clientIp);
+        if (decision.Outcome != LatchOutcome.LockedOut)
+        {
+            // A locked-out presentation is counted in its lockout's summary (the lockout_ended event), not audited on its own.
+            audit.Presentation(RouteId, decision, user, clientIp);
+        }
         if (decision.Outcome == LatchOutcome.Used)
         {
             // A consumed code presented again may have been stolen: whoever watches for that hears of it.

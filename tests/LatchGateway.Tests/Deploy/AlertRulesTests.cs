@@ -14,7 +14,7 @@ public sealed partial class AlertRulesTests
     public void It_names_each_required_alert()
     {
         var names = Alerts.Select(a => a.Text("alert")).ToHashSet();
-        foreach (var required in new[] { "LatchCodeReplayed", "LatchLockouts", "LatchRejectionSpike", "LatchStoreUnavailable", "LatchAuditDropped", "LatchGatewayDown", "LatchBreakGlassUsed", "LatchNotificationChannelFailing" })
+        foreach (var required in new[] { "LatchCodeReplayed", "LatchLockouts", "LatchRejectionSpike", "LatchStoreUnavailable", "LatchAuditDropped", "LatchGatewayDown", "LatchGatewayAbsent", "LatchBreakGlassUsed", "LatchNotificationChannelFailing" })
         {
             Assert.Contains(required, names);
         }
@@ -54,6 +54,33 @@ public sealed partial class AlertRulesTests
         var tested = Yaml.Single(RepositoryRoot.File("deploy", "prometheus", "alerts.test.yml")).List("tests")
             .SelectMany(test => test.List("alert_rule_test")).Select(t => t.Text("alertname")).ToHashSet();
         Assert.All(Alerts, alert => Assert.Contains(alert.Text("alert"), tested));
+    }
+
+    [Fact]
+    public void No_alert_names_a_job_so_they_fire_whatever_the_scrape_configuration_calls_it()
+    {
+        Assert.All(Alerts, alert => Assert.DoesNotMatch(@"\bjob\s*(=|!=|=~|!~)", alert.Text("expr")));
+    }
+
+    [Fact]
+    public void The_down_alert_tells_a_gateway_target_by_its_own_latch_series()
+    {
+        var down = Alerts.Single(a => a.Text("alert") == "LatchGatewayDown").Text("expr");
+        Assert.Contains("up == 0", down, StringComparison.Ordinal);
+        Assert.Matches(@"and\s+on\s*\(job,\s*instance\)\s+present_over_time\(latch_store_available\[", down);
+    }
+
+    [Fact]
+    public void The_down_alert_is_unit_tested_under_job_labels_of_Kubernetes_scraping_and_of_compose()
+    {
+        var expected = Yaml.Single(RepositoryRoot.File("deploy", "prometheus", "alerts.test.yml")).List("tests")
+            .SelectMany(test => test.List("alert_rule_test"))
+            .Where(t => t.Text("alertname") == "LatchGatewayDown" && t.Has("exp_alerts"))
+            .SelectMany(t => t.List("exp_alerts"))
+            .Select(a => a.Map("exp_labels").Text("job"))
+            .ToHashSet();
+        Assert.Contains("latch-gateway", expected);
+        Assert.Contains(expected, job => job != "latch-gateway");
     }
 
     [GeneratedRegex(@"\$labels\.(\w+)")]

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LatchGateway.Tests.Infrastructure;
 
 namespace LatchGateway.Tests.Deploy;
 
-public sealed class GrafanaDashboardTests
+public sealed partial class GrafanaDashboardTests
 {
     private static readonly JsonElement Dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("deploy", "grafana", "latch-gateway.json"))).RootElement;
 
@@ -55,10 +56,10 @@ public sealed class GrafanaDashboardTests
     public void Sessions_are_shown_opened_by_route_and_ended_by_reason()
     {
         Assert.Equal(
-            "sum by (route) (increase(latch_sessions_opened_total{route=~\"$route\"}[$__rate_interval]))",
+            "sum by (route) (increase(latch_sessions_opened_total{job=~\"$job\", route=~\"$route\"}[$__rate_interval]))",
             Expr("Sessions opened"));
         Assert.Equal(
-            "sum by (reason) (increase(latch_sessions_ended_total{route=~\"$route\"}[$__rate_interval]))",
+            "sum by (reason) (increase(latch_sessions_ended_total{job=~\"$job\", route=~\"$route\"}[$__rate_interval]))",
             Expr("Sessions ended by reason"));
     }
 
@@ -66,10 +67,10 @@ public sealed class GrafanaDashboardTests
     public void Access_requests_are_shown_by_state_and_break_glass_by_route()
     {
         Assert.Equal(
-            "sum by (state) (increase(latch_access_requests_total{route=~\"$route\"}[$__rate_interval]))",
+            "sum by (state) (increase(latch_access_requests_total{job=~\"$job\", route=~\"$route\"}[$__rate_interval]))",
             Expr("Access requests by state"));
         Assert.Equal(
-            "sum by (route) (increase(latch_access_requests_total{route=~\"$route\", state=\"break_glass\"}[$__rate_interval]))",
+            "sum by (route) (increase(latch_access_requests_total{job=~\"$job\", route=~\"$route\", state=\"break_glass\"}[$__rate_interval]))",
             Expr("Break-glass grants"));
     }
 
@@ -98,10 +99,44 @@ public sealed class GrafanaDashboardTests
         var variables = Dashboard.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
         Assert.Equal("datasource", variables["DS_PROMETHEUS"].GetProperty("type").GetString());
         Assert.Equal("prometheus", variables["DS_PROMETHEUS"].GetProperty("query").GetString());
-        Assert.Equal("label_values(latch_validations_total, route)", variables["route"].GetProperty("definition").GetString());
+        Assert.Equal("label_values(latch_validations_total{job=~\"$job\"}, route)", variables["route"].GetProperty("definition").GetString());
         Assert.Contains("$route", Panels.Single(p => p.GetProperty("title").GetString() == "Validations by outcome")
             .GetProperty("targets")[0].GetProperty("expr").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_job_variable_is_read_from_the_gateways_own_series_and_offers_every_job()
+    {
+        var variables = Dashboard.GetProperty("templating").GetProperty("list").EnumerateArray().ToList();
+        var job = variables.Single(v => v.GetProperty("name").GetString() == "job");
+        Assert.Equal("label_values(latch_store_available, job)", job.GetProperty("definition").GetString());
+        Assert.True(job.GetProperty("multi").GetBoolean());
+        Assert.True(job.GetProperty("includeAll").GetBoolean());
+
+        // Defined before the route variable, whose values it narrows.
+        Assert.True(variables.FindIndex(v => v.GetProperty("name").GetString() == "job") < variables.FindIndex(v => v.GetProperty("name").GetString() == "route"));
+    }
+
+    [Fact]
+    public void Every_query_reads_only_the_chosen_jobs_and_none_names_a_job()
+    {
+        foreach (var panel in Panels)
+        {
+            foreach (var target in panel.GetProperty("targets").EnumerateArray())
+            {
+                var expr = target.GetProperty("expr").GetString()!;
+                Assert.DoesNotMatch(@"\bjob\s*(=|!=|!~)\s*""", expr);
+                var selectors = Selector().Matches(expr);
+                Assert.NotEmpty(selectors);
+                Assert.All(selectors, s => Assert.True(
+                    s.Groups["labels"].Value.Contains("job=~\"$job\"", StringComparison.Ordinal),
+                    $"{panel.GetProperty("title")}: {s.Value} is not filtered by $job"));
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\b(latch_\w+|up)\b(\{(?<labels>[^}]*)\})?")]
+    private static partial Regex Selector();
 
     private static string Expr(string title) =>
         Assert.Single(Panels.Single(p => p.GetProperty("title").GetString() == title).GetProperty("targets").EnumerateArray())

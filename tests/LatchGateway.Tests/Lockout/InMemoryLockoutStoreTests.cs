@@ -96,7 +96,11 @@ public sealed class InMemoryLockoutStoreTests
         // Nothing of the refusals before the lockout is carried over: a full MaxFailures locks again.
         Assert.Equal(RefusalCount.Counted, await CountAsync());
         Assert.Equal(RefusalCount.Counted, await CountAsync());
-        Assert.Equal(RefusalCount.Imposed(Options.Duration), await CountAsync());
+        var again = await CountAsync();
+        Assert.Equal((RefusalCounting.Imposed, Options.Duration), (again.Result, again.LockedFor));
+
+        // No sweep reported the first lockout's end: it comes with the second, with the two requests it refused.
+        Assert.Equal(2, again.Ended?.Suppressed);
     }
 
     [Fact]
@@ -105,7 +109,7 @@ public sealed class InMemoryLockoutStoreTests
         var alice = LockoutSubject.ForUser("alice");
         await CountAsync(Options.MaxFailures);
 
-        Assert.Equal(RefusalCount.Counted, await _store.CountRefusalAsync(alice, Options, default));
+        Assert.Equal(RefusalCount.Counted, await _store.CountRefusalAsync(alice, null, Options, default));
         Assert.Equal(TimeSpan.Zero, await _store.GetRemainingAsync(alice, default));
         Assert.Equal(TimeSpan.Zero, await _store.GetRemainingAsync(LockoutSubject.ForClient(IPAddress.Parse("192.0.2.8"), Options), default));
     }
@@ -119,7 +123,7 @@ public sealed class InMemoryLockoutStoreTests
         var counting = Enumerable.Range(0, Refusals).Select(_ => Task.Run(async () =>
         {
             start.Wait();
-            return await _store.CountRefusalAsync(Client, options, default);
+            return await _store.CountRefusalAsync(Client, null, options, default);
         })).ToList();
 
         start.Set();
@@ -130,7 +134,7 @@ public sealed class InMemoryLockoutStoreTests
         Assert.Equal(Refusals - options.MaxFailures, counts.Count(c => c == RefusalCount.AlreadyLockedOut(options.Duration)));
     }
 
-    private async Task<RefusalCount> CountAsync() => await _store.CountRefusalAsync(Client, Options, default);
+    private async Task<RefusalCount> CountAsync() => await _store.CountRefusalAsync(Client, null, Options, default);
 
     private async Task CountAsync(int refusals)
     {

@@ -46,9 +46,9 @@ public sealed class InMemorySweeperTests
     {
         var store = new InMemoryLockoutStore(_time);
         var options = new LatchLockoutOptions { MaxFailures = 2, Window = TimeSpan.FromMinutes(1), Duration = TimeSpan.FromMinutes(5) };
-        await store.CountRefusalAsync(LockoutSubject.ForUser("counted"), options, default);
-        await store.CountRefusalAsync(LockoutSubject.ForClient(IPAddress.Parse("192.0.2.1"), options), options, default);
-        await store.CountRefusalAsync(LockoutSubject.ForClient(IPAddress.Parse("192.0.2.1"), options), options, default);
+        await store.CountRefusalAsync(LockoutSubject.ForUser("counted"), null, options, default);
+        await store.CountRefusalAsync(LockoutSubject.ForClient(IPAddress.Parse("192.0.2.1"), options), null, options, default);
+        await store.CountRefusalAsync(LockoutSubject.ForClient(IPAddress.Parse("192.0.2.1"), options), null, options, default);
         using var sweeper = Start(store);
 
         _time.Advance(Interval);
@@ -60,6 +60,11 @@ public sealed class InMemorySweeperTests
 
         _time.Advance(TimeSpan.FromMinutes(3.5));
         Assert.Equal(1, store.Count);
+
+        // Ended, the lockout stays until its end is reported (LockoutEndings claims it), then goes.
+        _time.Advance(Interval);
+        Assert.Equal(1, store.Count);
+        Assert.Single(await store.ClaimEndedAsync(_time.GetUtcNow(), default));
         _time.Advance(Interval);
         Assert.Equal(0, store.Count);
     }
