@@ -35,7 +35,7 @@ internal static class GatewayProcess
             }
             catch (Exception exception)
             {
-                await error.WriteLineAsync(Describe(exception)).ConfigureAwait(false);
+                await error.WriteLineAsync(Describe(exception) + EndpointOf(exception, app.Configuration)).ConfigureAwait(false);
                 return CannotStart;
             }
 
@@ -61,6 +61,27 @@ internal static class GatewayProcess
             => "LatchGateway cannot start: " + Messages(exception),
         _ => "LatchGateway cannot start: unexpected error.\n" + exception,
     };
+
+    /// <summary>For a listener that could not be bound (a port in use, an address not on this machine): which setting it was.</summary>
+    internal static string EndpointOf(Exception exception, IConfiguration configuration)
+    {
+        if (exception is not IOException)
+        {
+            return string.Empty;
+        }
+
+        var message = Messages(exception);
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            if (Uri.TryCreate(endpoint["Url"], UriKind.Absolute, out var url)
+                && message.Contains(url.Authority, StringComparison.OrdinalIgnoreCase))
+            {
+                return $" (Kestrel:Endpoints:{endpoint.Key}:Url)";
+            }
+        }
+
+        return string.Empty;
+    }
 
     private static string Messages(Exception exception) =>
         exception.InnerException is { } inner && !exception.Message.Contains(inner.Message, StringComparison.OrdinalIgnoreCase)

@@ -19,8 +19,59 @@ internal static class ListenerUrl
             return $"must start with http:// or https://.";
         }
 
-        return address.IsUnixPipe || address.Port is >= 0 and <= 65535 ? null : "has a port outside 0-65535.";
+        if (address.IsUnixPipe)
+        {
+            return null;
+        }
+
+        // Kestrel reads a URL without a port as port 80, and a host that is neither an address nor localhost as "every
+        // interface": a typo would quietly open the listener (the Admin API included) on port 80 of every network.
+        if (!HasExplicitPort(url))
+        {
+            return "must name its port (for example http://127.0.0.1:8081).";
+        }
+
+        if (address.Port is < 0 or > 65535)
+        {
+            return "has a port outside 0-65535.";
+        }
+
+        return IsBindableHost(address.Host)
+            ? null
+            : "must name an IP address, localhost, or 0.0.0.0 / [::] / * for every interface; a host name would listen on every interface.";
     }
+
+    private static bool HasExplicitPort(string url)
+    {
+        var authority = url.AsSpan(url.IndexOf("://", StringComparison.Ordinal) + 3);
+        var end = authority.IndexOf('/');
+        if (end >= 0)
+        {
+            authority = authority[..end];
+        }
+
+        var colon = authority.LastIndexOf(':');
+        var closingBracket = authority.LastIndexOf(']');
+        if (colon < 0 || colon < closingBracket || colon == authority.Length - 1)
+        {
+            return false;
+        }
+
+        foreach (var c in authority[(colon + 1)..])
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsBindableHost(string host) =>
+        host is "+" or "*"
+        || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _);
 
     /// <summary>
     /// The URL of <paramref name="path"/> on the listener as a client on the same machine reaches it: a wildcard host

@@ -110,6 +110,25 @@ public sealed partial class StartupErrorReportTests(ITestOutputHelper output)
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("LatchGateway cannot start:", run.StandardError, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Proxy:Url", run.StandardError, StringComparison.Ordinal);
+        AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public async Task A_listener_URL_that_would_quietly_listen_on_every_interface_or_port_80_is_refused()
+    {
+        // Kestrel would read both as "every interface" (the second on port 80): the Admin API open to every network.
+        var run = await StartupProcess.RunAsync(
+        [
+            "--Kestrel:Endpoints:Proxy:Url=http://gateway.internal:8080",
+            "--Kestrel:Endpoints:Admin:Url=http://127.0.0.1:abc",
+        ]);
+        output.WriteLine(run.ToString());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("LatchGateway cannot start: 2 settings are invalid:", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Proxy:Url ('http://gateway.internal:8080') must name an IP address", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Admin:Url ('http://127.0.0.1:abc') must name its port", run.StandardError, StringComparison.Ordinal);
         AssertNoStackTrace(run);
     }
 
