@@ -89,9 +89,9 @@ internal static partial class Log
     public static partial void OutboxEntryUnreadable(ILogger logger, string messageId);
 
     // Once per outage of a background loop, without a stack trace: the loop retries every second or sweep meanwhile.
-    [LoggerMessage(270, LogLevel.Warning, "Redis is unreachable for the {Loop}; it keeps retrying and logs once Redis is reachable again: {Reason}")]
+    [LoggerMessage(270, LogLevel.Warning, "The {Loop} cannot reach Redis; it keeps retrying and logs once it reaches Redis again: {Reason}")]
     public static partial void LoopStoreUnreachable(ILogger logger, string loop, string reason);
 
-    [LoggerMessage(271, LogLevel.Information, "Redis is reachable again for the {Loop}.")]
+    [LoggerMessage(271, LogLevel.Information, "The {Loop} reaches Redis again.")]
     public static partial void LoopStoreReachable(ILogger logger, string loop);
 }

@@ -99,10 +99,10 @@ public sealed class RedisOutageLogTests : IAsyncLifetime
     }
 
     private static List<string> Unreachable(GatewayInstance gateway, string loop) =>
-        [.. gateway.Logs.Lines.Where(l => l.Contains($"Redis is unreachable for the {loop};", StringComparison.Ordinal))];
+        [.. gateway.Logs.Lines.Where(l => l.Contains($"The {loop} cannot reach Redis;", StringComparison.Ordinal))];
 
     private static List<string> ReachableAgain(GatewayInstance gateway, string loop) =>
-        [.. gateway.Logs.Lines.Where(l => l.Contains($"Redis is reachable again for the {loop}.", StringComparison.Ordinal))];
+        [.. gateway.Logs.Lines.Where(l => l.Contains($"The {loop} reaches Redis again.", StringComparison.Ordinal))];
 
     /// <summary>No stack trace and no password anywhere in the log.</summary>
     private static void AssertQuiet(GatewayInstance gateway)
