@@ -21,6 +21,9 @@ internal sealed class AccessRequestExpiry(
     private ITimer? _timer;
     private int _running;
 
+    /// <summary>While Redis is down every sweep fails: logged once when that starts and once when it ends.</summary>
+    private readonly StoreOutage _outage = new("access request sweep");
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.SweepInterval;
@@ -53,7 +56,9 @@ internal sealed class AccessRequestExpiry(
         {
             // To the millisecond, as every store keeps times.
             var now = DateTimeOffset.FromUnixTimeMilliseconds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            foreach (var request in await store.ExpireDueAsync(now, _stopping.Token).ConfigureAwait(false))
+            var expired = await store.ExpireDueAsync(now, _stopping.Token).ConfigureAwait(false);
+            _outage.Succeeded(logger);
+            foreach (var request in expired)
             {
                 trail.Expired(request);
                 await trail.AnnounceAsync(NotificationEvents.AccessExpired, request, _stopping.Token).ConfigureAwait(false);
@@ -61,7 +66,7 @@ internal sealed class AccessRequestExpiry(
         }
         catch (LatchStoreUnavailableException exception)
         {
-            Diagnostics.Log.SweepFailed(logger, "access requests", exception);
+            _outage.Failed(logger, exception);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using LatchGateway.Admin.Audit;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
+using LatchGateway.Store;
 
 namespace LatchGateway.Audit;
 
@@ -16,6 +17,9 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
     internal static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
 
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(900)];
+
+    /// <summary>While Redis is down every batch fails: logged once when that starts and once when it ends (drops are still counted and reported).</summary>
+    private readonly StoreOutage _outage = new("audit writer");
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -74,13 +78,22 @@ internal sealed class AuditWriter(AuditTrail trail, IAuditSink sink, TimeProvide
             try
             {
                 await sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                _outage.Succeeded(logger);
                 return;
             }
             catch (Exception exception)
             {
                 if (attempt == RetryDelays.Length || stoppingToken.IsCancellationRequested)
                 {
-                    Log.AuditWriteFailed(logger, batch.Count, exception);
+                    if (exception is LatchStoreUnavailableException unavailable)
+                    {
+                        _outage.Failed(logger, unavailable);
+                    }
+                    else
+                    {
+                        Log.AuditWriteFailed(logger, batch.Count, exception);
+                    }
+
                     trail.Dropped(batch.Count);
                     return;
                 }

@@ -77,9 +77,6 @@ internal static partial class Log
     [LoggerMessage(81, LogLevel.Warning, "Notification {MessageId} ({Event}) was lost: the outbox could not be reached.")]
     public static partial void NotificationLost(ILogger logger, string messageId, string @event, Exception exception);
 
-    [LoggerMessage(82, LogLevel.Warning, "The notification outbox could not be reached; messages wait until it can.")]
-    public static partial void OutboxUnavailable(ILogger logger, Exception exception);
-
     [LoggerMessage(83, LogLevel.Warning, "Notification {MessageId} on channel {Channel}: the attempt threw.")]
     public static partial void NotificationAttemptFailed(ILogger logger, string messageId, string channel, Exception exception);
 
@@ -90,4 +87,11 @@ internal static partial class Log
     public static partial void NotificationFallingBack(ILogger logger, string messageId, string channel, string next, string detail);
     [LoggerMessage(90, LogLevel.Error, "Outbox entry {MessageId} is not an entry this gateway can read (written by another version, or damaged); it was dropped.")]
     public static partial void OutboxEntryUnreadable(ILogger logger, string messageId);
+
+    // Once per outage of a background loop, without a stack trace: the loop retries every second or sweep meanwhile.
+    [LoggerMessage(270, LogLevel.Warning, "The {Loop} cannot reach Redis; it keeps retrying and logs once it reaches Redis again: {Reason}")]
+    public static partial void LoopStoreUnreachable(ILogger logger, string loop, string reason);
+
+    [LoggerMessage(271, LogLevel.Information, "The {Loop} reaches Redis again.")]
+    public static partial void LoopStoreReachable(ILogger logger, string loop);
 }

@@ -20,6 +20,9 @@ internal sealed class LockoutEndings(
     private ITimer? _timer;
     private int _running;
 
+    /// <summary>While Redis is down every sweep fails: logged once when that starts and once when it ends.</summary>
+    private readonly StoreOutage _outage = new("lockout sweep");
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.SweepInterval;
@@ -50,14 +53,16 @@ internal sealed class LockoutEndings(
 
         try
         {
-            foreach (var lockout in await store.ClaimEndedAsync(timeProvider.GetUtcNow(), _stopping.Token).ConfigureAwait(false))
+            var ended = await store.ClaimEndedAsync(timeProvider.GetUtcNow(), _stopping.Token).ConfigureAwait(false);
+            _outage.Succeeded(logger);
+            foreach (var lockout in ended)
             {
                 guard.Ended(lockout);
             }
         }
         catch (LatchStoreUnavailableException exception)
         {
-            Diagnostics.Log.SweepFailed(logger, "ended lockouts", exception);
+            _outage.Failed(logger, exception);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

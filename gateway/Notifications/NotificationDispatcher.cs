@@ -2,6 +2,7 @@ using LatchGateway.Configuration;
 using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Notifications.Channels;
+using LatchGateway.Store;
 
 namespace LatchGateway.Notifications;
 
@@ -40,6 +41,9 @@ internal sealed class NotificationDispatcher(
     /// <summary>One slot per attempt in flight; each attempt runs on its own, so a channel that hangs holds up only its own messages.</summary>
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
 
+    /// <summary>While Redis is down every poll fails: logged once when that starts and once when it ends.</summary>
+    private readonly StoreOutage _outage = new("notification outbox");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -58,10 +62,11 @@ internal sealed class NotificationDispatcher(
                 try
                 {
                     claimed = await outbox.ClaimDueAsync(timeProvider.GetUtcNow(), Lease, held, stoppingToken).ConfigureAwait(false);
+                    _outage.Succeeded(logger);
                 }
                 catch (LatchStoreUnavailableException exception)
                 {
-                    Log.OutboxUnavailable(logger, exception);
+                    _outage.Failed(logger, exception);
                 }
                 finally
                 {
@@ -142,7 +147,7 @@ internal sealed class NotificationDispatcher(
         catch (LatchStoreUnavailableException exception)
         {
             // The claim stays: when its lease ends the entry is tried again (delivery is at least once).
-            Log.OutboxUnavailable(logger, exception);
+            _outage.Failed(logger, exception);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -75,7 +75,9 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             _metrics.StoreReachable(false);
-            throw new LatchStoreUnavailableException("Redis could not complete the operation.", exception);
+            // The message names the cause (refused, timed out, authentication) for the logs, never the password.
+            throw new LatchStoreUnavailableException(
+                $"Redis could not complete the operation: {RedisSecrets.Mask(exception.Message, _connectionString)}", exception);
         }
     }
 
