@@ -15,8 +15,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Debug, "Latch presentation refused on route {Route}: {Outcome} (code {CodeId}, client {ClientIp}).")]
     public static partial void PresentationRefused(ILogger logger, string route, string outcome, string? codeId, IPAddress? clientIp);
 
-    [LoggerMessage(4, LogLevel.Warning, "Latch code store unavailable while validating a presentation on route {Route}; refusing (fail closed).")]
-    public static partial void StoreUnavailable(ILogger logger, string route, Exception exception);
+    // One line without a stack trace: during an outage every presentation logs it (the connection logs the outage itself).
+    [LoggerMessage(4, LogLevel.Warning, "Latch code store unavailable while validating a presentation on route {Route}; refusing (fail closed): {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, string route, string reason);
 
     [LoggerMessage(5, LogLevel.Information, "Latch code {CodeId} issued for route {Route} by {IssuedBy}, expires {ExpiresAt:O}.")]
     public static partial void CodeIssued(ILogger logger, string codeId, string route, string issuedBy, DateTimeOffset expiresAt);
@@ -74,8 +75,8 @@ internal static partial class Log
     [LoggerMessage(80, LogLevel.Warning, "Notification {MessageId} ({Event}) failed on every channel ({Channels}): {Detail}")]
     public static partial void NotificationFailed(ILogger logger, string messageId, string @event, string channels, string detail);
 
-    [LoggerMessage(81, LogLevel.Warning, "Notification {MessageId} ({Event}) was lost: the outbox could not be reached.")]
-    public static partial void NotificationLost(ILogger logger, string messageId, string @event, Exception exception);
+    [LoggerMessage(81, LogLevel.Warning, "Notification {MessageId} ({Event}) was lost: the outbox could not be reached: {Reason}")]
+    public static partial void NotificationLost(ILogger logger, string messageId, string @event, string reason);
 
     [LoggerMessage(83, LogLevel.Warning, "Notification {MessageId} on channel {Channel}: the attempt threw.")]
     public static partial void NotificationAttemptFailed(ILogger logger, string messageId, string channel, Exception exception);

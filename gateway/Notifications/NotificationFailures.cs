@@ -27,7 +27,7 @@ internal sealed class NotificationFailures(AuditTrail audit, LatchMetrics metric
         }
 
         Record(entry, $"{entry.Notification.Type} via {string.Join(", ", entry.Channels)}: the outbox was unavailable");
-        Log.NotificationLost(logger, entry.Id, entry.Notification.Type, exception);
+        Log.NotificationLost(logger, entry.Id, entry.Notification.Type, exception.Message);
     }
 
     private void Record(OutboxEntry entry, string reason)

@@ -70,7 +70,7 @@ internal sealed class LatchTransform(
         }
         catch (LatchStoreUnavailableException exception)
         {
-            Log.StoreUnavailable(logger, RouteId, exception);
+            Log.StoreUnavailable(logger, RouteId, exception.Message);
             decision = new LatchDecision(LatchOutcome.Unavailable, null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
@@ -145,7 +145,7 @@ internal sealed class LatchTransform(
         }
         catch (LatchStoreUnavailableException exception)
         {
-            Log.StoreUnavailable(logger, RouteId, exception);
+            Log.StoreUnavailable(logger, RouteId, exception.Message);
             await LatchProblem.Unavailable.WriteAsync(http.Response).ConfigureAwait(false);
             return true;
         }
