@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --force) force=yes ;;
     --tls) tls=yes ;;
     --output) output=${2:?--output needs a folder}; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "make-secrets.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
