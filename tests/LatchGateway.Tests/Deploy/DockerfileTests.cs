@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LatchGateway.Tests.Infrastructure;
 
 namespace LatchGateway.Tests.Deploy;
@@ -47,6 +48,86 @@ public sealed class DockerfileTests
         Assert.Contains("Kestrel__Endpoints__Proxy__Url=http://0.0.0.0:8080", env, StringComparison.Ordinal);
         Assert.Contains("Kestrel__Endpoints__Admin__Url=http://0.0.0.0:8081", env, StringComparison.Ordinal);
         Assert.Contains("ASPNETCORE_ENVIRONMENT=Production", env, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Its_environment_binds_both_listeners_without_the_base_image_port_warning()
+    {
+        var runtime = Instructions().SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToArray();
+        var env = Assert.Single(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal))["ENV ".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        Assert.Equal("", env["ASPNETCORE_HTTP_PORTS"]);
+
+        // The image's environment over the base image's (ASPNETCORE_HTTP_PORTS=8080), only the ports moved to free
+        // ones on loopback; and, for comparison, without the line that clears the base image's port.
+        var proxy = FreePort.Next();
+        var admin = FreePort.Next();
+        env["Kestrel__Endpoints__Proxy__Url"] = env["Kestrel__Endpoints__Proxy__Url"].Replace("0.0.0.0:8080", $"127.0.0.1:{proxy}", StringComparison.Ordinal);
+        env["Kestrel__Endpoints__Admin__Url"] = env["Kestrel__Endpoints__Admin__Url"].Replace("0.0.0.0:8081", $"127.0.0.1:{admin}", StringComparison.Ordinal);
+        var image = await RunUntilServingAsync(env, proxy, admin);
+        Assert.DoesNotContain("Overriding address", image, StringComparison.Ordinal);
+        Assert.Contains($"Now listening on: http://127.0.0.1:{proxy}", image, StringComparison.Ordinal);
+        Assert.Contains($"Now listening on: http://127.0.0.1:{admin}", image, StringComparison.Ordinal);
+
+        env.Remove("ASPNETCORE_HTTP_PORTS");
+        var without = await RunUntilServingAsync(env, proxy, admin);
+        Assert.Contains("Overriding address(es) 'http://*:8080'", without, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs the built gateway as the image does (base image environment, then <paramref name="env"/>) until both
+    /// listeners answer, stops it, and returns what it printed.
+    /// </summary>
+    private static async Task<string> RunUntilServingAsync(Dictionary<string, string> env, int proxy, int admin)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "LatchGateway.dll")])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_HTTP_PORTS"] = "8080";
+        foreach (var (name, value) in env)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                try
+                {
+                    using var health = await client.GetAsync(new Uri($"http://127.0.0.1:{admin}/healthz"));
+                    using var proxied = await client.GetAsync(new Uri($"http://127.0.0.1:{proxy}/"));
+                    if (health.StatusCode == System.Net.HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                }
+
+                Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the gateway did not answer on both listeners");
+                await Task.Delay(200);
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return await output + await errors;
     }
 
     [Fact]

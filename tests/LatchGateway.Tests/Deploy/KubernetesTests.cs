@@ -8,7 +8,8 @@ namespace LatchGateway.Tests.Deploy;
 
 /// <summary>
 /// What <c>kubectl apply -k deploy/kubernetes/overlays/production</c> would create, rendered by kubectl kustomize:
-/// the gateway's Deployment, its Secret and generated ConfigMap, Services, PodDisruptionBudget and NetworkPolicy.
+/// the gateway's Deployment, its generated ConfigMap, Services, PodDisruptionBudget and NetworkPolicy — and no
+/// Secret: those come from deploy/kubernetes/secrets or the operator's secret manager.
 /// </summary>
 public sealed class KubernetesTests
 {
@@ -16,7 +17,7 @@ public sealed class KubernetesTests
         new(() => ManifestTools.ObjectsAsync(Path.Combine(ManifestTools.Kubernetes, "overlays", "production")));
 
     [Fact]
-    public async Task The_gateway_runs_two_or_more_replicas_probed_on_the_admin_port()
+    public async Task The_gateway_runs_two_or_more_replicas_probed_on_the_admin_port_and_stays_ready_while_the_shared_store_is_down()
     {
         var deployment = await FindAsync("Deployment", "latch-gateway");
         Assert.True(int.Parse(deployment.Map("spec").Text("replicas"), CultureInfo.InvariantCulture) >= 2);
@@ -26,8 +27,10 @@ public sealed class KubernetesTests
         Assert.Equal("8080", ports["proxy"]);
         Assert.Equal("8081", ports["admin"]);
 
+        // Not /readyz (503 while Redis is unreachable): with one shared Redis that would take every replica out of
+        // the Service at once, unlatched routes included. The gateway answers 503 latch_unavailable itself.
         var readiness = container.Map("readinessProbe").Map("httpGet");
-        Assert.Equal(("/readyz", "admin"), (readiness.Text("path"), readiness.Text("port")));
+        Assert.Equal(("/healthz", "admin"), (readiness.Text("path"), readiness.Text("port")));
         var liveness = container.Map("livenessProbe").Map("httpGet");
         Assert.Equal(("/healthz", "admin"), (liveness.Text("path"), liveness.Text("port")));
         Assert.Equal("true", container.Map("securityContext").Text("readOnlyRootFilesystem"));
@@ -37,12 +40,14 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public async Task Secrets_come_from_the_Secret_and_settings_from_the_generated_ConfigMap_mounted_as_a_folder()
+    public async Task Secrets_come_from_a_Secret_the_overlay_does_not_carry_and_settings_from_the_generated_ConfigMap_mounted_as_a_folder()
     {
         var deployment = await FindAsync("Deployment", "latch-gateway");
         var container = Gateway(deployment);
         var env = container.List("env").Cast<Dictionary<object, object>>().ToDictionary(e => e.Text("name"));
-        var secret = (await FindAsync("Secret", "latch-gateway-secrets")).Map("stringData");
+
+        // Re-applying the overlay never overwrites the Secrets (KubernetesSecretsTests: deploy/kubernetes/secrets).
+        Assert.DoesNotContain(await Production.Value, o => o.Text("kind") == "Secret");
 
         foreach (var (variable, key) in new[]
         {
@@ -54,10 +59,8 @@ public sealed class KubernetesTests
             var reference = env[variable].Map("valueFrom").Map("secretKeyRef");
             Assert.Equal("latch-gateway-secrets", reference.Text("name"));
             Assert.Equal(key, reference.Text("key"));
-            Assert.True(secret.Has(key));
+            Assert.False(reference.Has("optional"), "a missing Secret must keep the pod from starting");
         }
-
-        Assert.StartsWith($"{(await FindAsync("Service", "latch-redis")).Map("metadata").Text("name")}:6379,user=latch-gateway,password=", secret.Text("redis-connection-string"), StringComparison.Ordinal);
 
         // The whole ConfigMap as a folder (no subPath, which Kubernetes never updates), under its generated name.
         var mount = container.List("volumeMounts").Cast<Dictionary<object, object>>().Single(m => m.Text("name") == "config");
@@ -89,11 +92,36 @@ public sealed class KubernetesTests
         Assert.Equal("DoNotSchedule", spread["kubernetes.io/hostname"].Text("whenUnsatisfiable"));
         Assert.Equal("ScheduleAnyway", spread["topology.kubernetes.io/zone"].Text("whenUnsatisfiable"));
         Assert.All(spread.Values, c => Assert.Equal("latch-gateway", c.Map("labelSelector").Map("matchLabels").Text("app.kubernetes.io/name")));
+        Assert.All(spread.Values, c => Assert.Equal("Honor", c.Text("nodeTaintsPolicy")));
 
         Assert.Equal("latch-gateway", pod.Text("serviceAccountName"));
         Assert.Equal("false", pod.Text("automountServiceAccountToken"));
         Assert.Equal("false", (await FindAsync("ServiceAccount", "latch-gateway")).Text("automountServiceAccountToken"));
-        Assert.Equal("1", (await FindAsync("PodDisruptionBudget", "latch-gateway")).Map("spec").Text("minAvailable"));
+        var budget = (await FindAsync("PodDisruptionBudget", "latch-gateway")).Map("spec");
+        Assert.Equal("1", budget.Text("minAvailable"));
+        Assert.Equal("AlwaysAllow", budget.Text("unhealthyPodEvictionPolicy"));
+    }
+
+    [Fact]
+    public async Task Redis_keeps_maxmemory_at_about_60_percent_of_its_memory_limit_and_has_a_headless_governing_Service()
+    {
+        var statefulSet = await FindAsync("StatefulSet", "latch-redis");
+        var container = Gateway(statefulSet);
+        var limit = container.Map("resources").Map("limits").Text("memory");
+        Assert.Equal(limit, container.Map("resources").Map("requests").Text("memory"));
+        Assert.EndsWith("Mi", limit, StringComparison.Ordinal);
+        var limitMiB = double.Parse(limit[..^2], CultureInfo.InvariantCulture);
+
+        var configMap = PodSpec(statefulSet).List("volumes").Cast<Dictionary<object, object>>().Single(v => v.Text("name") == "config").Map("configMap").Text("name");
+        var maxmemory = (await FindAsync("ConfigMap", configMap)).Map("data").Text("redis.conf").Split('\n')
+            .Single(l => l.StartsWith("maxmemory ", StringComparison.Ordinal)).Split(' ')[1];
+        Assert.EndsWith("mb", maxmemory, StringComparison.Ordinal);
+        var ratio = double.Parse(maxmemory[..^2], CultureInfo.InvariantCulture) / limitMiB;
+        Assert.InRange(ratio, 0.55, 0.65);
+
+        var governing = (await FindAsync("Service", statefulSet.Map("spec").Text("serviceName"))).Map("spec");
+        Assert.Equal("None", governing.Text("clusterIP"));
+        Assert.False((await FindAsync("Service", "latch-redis")).Map("spec").Has("clusterIP"), "the gateway's latch-redis stays a ClusterIP Service");
     }
 
     [Fact]
@@ -120,8 +148,13 @@ public sealed class KubernetesTests
 
         var rules = (await FindAsync("NetworkPolicy", "latch-gateway")).Map("spec").List("ingress").Cast<Dictionary<object, object>>().ToList();
         var admin = Assert.Single(rules, r => ((Dictionary<object, object>)r.List("ports")[0]).Text("port") == "8081");
-        var from = (Dictionary<object, object>)Assert.Single(admin.List("from"));
-        Assert.Equal("true", from.Map("podSelector").Map("matchLabels").Text("latch-gateway/admin-access"));
+        var from = admin.List("from").Cast<Dictionary<object, object>>().ToList();
+        Assert.All(from, f => Assert.Equal("true", f.Map("podSelector").Map("matchLabels").Text("latch-gateway/admin-access")));
+
+        // Labelled pods of the gateway's own namespace (no namespaceSelector) and of the monitoring namespace only.
+        Assert.Equal(2, from.Count);
+        Assert.Single(from, f => !f.Has("namespaceSelector"));
+        Assert.Equal("monitoring", Assert.Single(from, f => f.Has("namespaceSelector")).Map("namespaceSelector").Map("matchLabels").Text("kubernetes.io/metadata.name"));
     }
 
     [Fact]
@@ -143,20 +176,14 @@ public sealed class KubernetesTests
         Assert.Contains(routes!, r => r.GetProperty("id").GetString() == "orders-admin" && r.GetProperty("latch").GetBoolean());
     }
 
-    [Theory]
-    [InlineData("Latch:Codes:HashKey")]
-    [InlineData("Latch:ForwardedHeaders:KnownNetworks:0")]
-    public async Task A_placeholder_left_in_stops_the_gateway_naming_the_key(string key)
+    [Fact]
+    public async Task The_pod_network_placeholder_left_in_stops_the_gateway_naming_the_key()
     {
+        const string key = "Latch:ForwardedHeaders:KnownNetworks:0";
         await using var backend = await TestBackend.StartAsync();
         var settings = await ConfigMapSettingsAsync();
         settings["ConnectionStrings:Redis"] = "127.0.0.1:1";
         settings["Latch:Codes:HashKey"] = RedisSettings.HashKey;
-        if (key == "Latch:Codes:HashKey")
-        {
-            settings[key] = (await FindAsync("Secret", "latch-gateway-secrets")).Map("stringData").Text("hash-key");
-            settings["Latch:ForwardedHeaders:KnownNetworks:0"] = "10.244.0.0/16";
-        }
 
         Assert.StartsWith("REPLACE-", settings[key], StringComparison.Ordinal);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => GatewayInstance.StartAsync(backend, settings));

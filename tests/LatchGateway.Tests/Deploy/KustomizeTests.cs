@@ -28,6 +28,10 @@ public sealed class KustomizeTests
         var (exitCode, output) = await ManifestTools.ValidateAsync(rendered);
         Assert.True(exitCode == 0, $"{overlay} + [{string.Join(", ", components)}] is not valid:\n{output}");
         Assert.Matches(@"^\d+ objects valid", output.Trim());
+
+        // Secrets come from deploy/kubernetes/secrets (or a secret manager), never from an overlay: a re-apply
+        // cannot overwrite them.
+        Assert.DoesNotMatch(@"(?m)^kind: Secret$", rendered);
     }
 
     [Fact]
@@ -86,6 +90,9 @@ public sealed class KustomizeTests
         var from = (Dictionary<object, object>)Assert.Single(proxy.List("from"));
         Assert.Equal("ingress-nginx", from.Map("namespaceSelector").Map("matchLabels").Text("kubernetes.io/metadata.name"));
         Assert.Equal("ingress-nginx", from.Map("podSelector").Map("matchLabels").Text("app.kubernetes.io/name"));
+
+        // Codes presented as ?latch_code= must not land in the controller's access log.
+        Assert.Equal("false", Find(objects, "Ingress", "latch-gateway").Map("metadata").Map("annotations").Text("nginx.ingress.kubernetes.io/enable-access-log"));
     }
 
     [Fact]
@@ -115,10 +122,35 @@ public sealed class KustomizeTests
         Assert.Equal("true", template.Map("metadata").Map("annotations").Text("prometheus.io/scrape"));
         var admin = Find(objects, "NetworkPolicy", "latch-gateway").Map("spec").List("ingress").Cast<Dictionary<object, object>>()
             .Single(r => ((Dictionary<object, object>)r.List("ports")[0]).Text("port") == "8081");
-        var labels = admin.List("from").Cast<Dictionary<object, object>>().Select(f => f.Map("podSelector").Map("matchLabels")).ToList();
-        Assert.Contains(labels, l => l.Has("latch-gateway/admin-access"));
-        Assert.Contains(labels, l => l.Has("app.kubernetes.io/name") && l.Text("app.kubernetes.io/name") == "prometheus");
+        var from = admin.List("from").Cast<Dictionary<object, object>>().ToList();
+        Assert.Contains(from, f => f.Map("podSelector").Map("matchLabels").Has("latch-gateway/admin-access"));
+        var prometheus = Assert.Single(from, f => f.Map("podSelector").Map("matchLabels").Has("app.kubernetes.io/name"));
+        Assert.Equal("prometheus", prometheus.Map("podSelector").Map("matchLabels").Text("app.kubernetes.io/name"));
+        Assert.Equal("monitoring", prometheus.Map("namespaceSelector").Map("matchLabels").Text("kubernetes.io/metadata.name"));
     }
+
+    [Fact]
+    public async Task The_Prometheus_Operator_component_carries_exactly_the_alerting_rules_of_alerts_yml()
+    {
+        var objects = await ManifestTools.ObjectsAsync(ManifestTools.Compose("overlays/production", "components/prometheus-operator"));
+        var rule = Find(objects, "PrometheusRule", "latch-gateway");
+        Assert.Equal("monitoring.coreos.com/v1", rule.Text("apiVersion"));
+
+        var alerts = Yaml.Single(RepositoryRoot.File("deploy", "prometheus", "alerts.yml"));
+        var expected = System.Text.Json.JsonSerializer.Serialize(Canonical(alerts.List("groups")));
+        var actual = System.Text.Json.JsonSerializer.Serialize(Canonical(rule.Map("spec").List("groups")));
+        Assert.Equal(expected, actual);
+        Assert.Contains("LatchStoreUnavailable", actual, StringComparison.Ordinal);
+    }
+
+    /// <summary>Parsed YAML with every mapping's keys in ordinal order (kustomize sorts them when it renders).</summary>
+    private static object? Canonical(object? node) => node switch
+    {
+        Dictionary<object, object> map => new SortedDictionary<string, object?>(
+            map.ToDictionary(p => (string)p.Key, p => Canonical(p.Value)), StringComparer.Ordinal),
+        List<object> list => list.Select(Canonical).ToList(),
+        _ => node,
+    };
 
     private static string ConfigVolume(List<Dictionary<object, object>> objects) =>
         Find(objects, "Deployment", "latch-gateway").Map("spec").Map("template").Map("spec").List("volumes").Cast<Dictionary<object, object>>()

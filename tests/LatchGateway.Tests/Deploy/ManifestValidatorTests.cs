@@ -44,6 +44,18 @@ public sealed class ManifestValidatorTests
         Assert.Contains("Widget/w: no schema for apiVersion example.com/v1 kind Widget", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Secret_data_must_be_base64_and_may_be_wrapped_as_kustomize_wraps_it()
+    {
+        const string Wrapped = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: |\n    YWJjZGVm\n    Z2g=\n";
+        var (exitCode, output) = await ManifestTools.ValidateAsync(Wrapped);
+        Assert.True(exitCode == 0, output);
+
+        (exitCode, output) = await ManifestTools.ValidateAsync(Wrapped.Replace("Z2g=", "Z2g!", StringComparison.Ordinal));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Secret/s: data/data/k must match format \"byte\"", output, StringComparison.Ordinal);
+    }
+
     private static string ReplaceOnce(string text, string old, string replacement)
     {
         var index = text.IndexOf(old, StringComparison.Ordinal);

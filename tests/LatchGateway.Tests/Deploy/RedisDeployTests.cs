@@ -9,8 +9,8 @@ namespace LatchGateway.Tests.Deploy;
 
 /// <summary>
 /// The Redis that deploy/kubernetes ships, run for real: a redis-server started with the rendered redis.conf and
-/// users.acl (only its network address and folders changed for this machine), and a gateway using the rendered
-/// connection string. The gateway works as the ACL user; that user can do nothing else; a full Redis fails closed.
+/// the users.acl that deploy/kubernetes/secrets/make-secrets.sh generates (only its network address and folders
+/// changed for this machine), and a gateway using the generated connection string. The gateway works as the ACL user; that user can do nothing else; a full Redis fails closed.
 /// </summary>
 public sealed partial class RedisDeployTests
 {
@@ -19,28 +19,6 @@ public sealed partial class RedisDeployTests
 
     private static readonly Lazy<Task<List<Dictionary<object, object>>>> Production =
         new(() => ManifestTools.ObjectsAsync(Path.Combine(ManifestTools.Kubernetes, "overlays", "production")));
-
-    [Fact]
-    public async Task The_shipped_ACL_keeps_Redis_from_starting_until_the_password_hash_is_filled_in()
-    {
-        var folder = Directory.CreateTempSubdirectory("latch-redis-acl-").FullName;
-        try
-        {
-            var acl = Path.Combine(folder, "users.acl");
-            await File.WriteAllTextAsync(acl, await ShippedAclAsync());
-            var arguments = new List<string> { "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder };
-            arguments.AddRange(await ConfigArgumentsAsync(acl));
-
-            var (exitCode, output) = await ManifestTools.RunAsync("redis-server", arguments);
-
-            Assert.NotEqual(0, exitCode);
-            Assert.Contains("users.acl", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task The_gateway_works_as_its_ACL_user_and_that_user_can_do_nothing_else()
@@ -210,10 +188,6 @@ public sealed partial class RedisDeployTests
         File.WriteAllText(Path.Combine(folder, "tls.key"), key.ExportPkcs8PrivateKeyPem());
     }
 
-    /// <summary>users.acl as rendered, placeholders and all.</summary>
-    private static async Task<string> ShippedAclAsync() =>
-        KustomizeTests.Find(await Production.Value, "Secret", "latch-redis-acl").Map("stringData").Text("users.acl");
-
     /// <summary>
     /// redis.conf as rendered, as redis-server command-line arguments, less what only fits a pod (address, port,
     /// data folder, ACL file path); <paramref name="aclFile"/> is the ACL file used instead.
@@ -237,48 +211,57 @@ public sealed partial class RedisDeployTests
     [GeneratedRegex(@"used_memory:(\d+)")]
     private static partial Regex UsedMemory();
 
-    /// <summary>A redis-server with the shipped configuration and users, the gateway's password filled in.</summary>
+    /// <summary>
+    /// A redis-server with the shipped configuration and the users of deploy/kubernetes/secrets (make-secrets.sh run
+    /// in a temporary copy), and the gateway's connection string from the same generated Secret.
+    /// </summary>
     private sealed class DeployedRedis : IAsyncDisposable
     {
         private readonly string _folder;
 
-        private DeployedRedis(string folder, RedisServer server, string password, string connectionString)
+        private DeployedRedis(string folder, RedisServer server, GeneratedSecrets secrets, string connectionString)
         {
             _folder = folder;
             Server = server;
-            Password = password;
+            Secrets = secrets;
             ConnectionString = connectionString;
         }
 
         public RedisServer Server { get; }
 
-        public string Password { get; }
+        /// <summary>What make-secrets.sh generated: both Secrets, decoded, and the admin key it printed.</summary>
+        public GeneratedSecrets Secrets { get; }
 
+        /// <summary>The gateway's Redis password (in the generated connection string; Redis has only its hash).</summary>
+        public string Password => Secrets.RedisPassword;
+
+        /// <summary>The generated connection string, its host latch-redis:6379 replaced by this server's address.</summary>
         public string ConnectionString { get; }
 
         public static async Task<DeployedRedis> StartAsync(int? port = null, params string[] extraArguments)
         {
-            var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var secrets = await GeneratedSecrets.CreateAsync();
             var folder = Directory.CreateTempSubdirectory("latch-redis-acl-").FullName;
             var acl = Path.Combine(folder, "users.acl");
-            var shipped = await ShippedAclAsync();
-            Assert.Contains("#REPLACE-with-lower-case-hex-sha256-of-the-redis-password", shipped, StringComparison.Ordinal);
 
-            // As the Secret's header says: the SHA-256 of the password in place of the placeholder. The inspector
-            // (every right) exists only in this test, to look at Redis from outside.
-            await File.WriteAllTextAsync(acl, shipped.Replace("REPLACE-with-lower-case-hex-sha256-of-the-redis-password", GatewayInstance.Sha256Hex(password), StringComparison.Ordinal)
-                + $"user {Inspector} on >{InspectorPassword} ~* &* +@all\n");
+            // The generated users.acl as Redis reads it from the Secret's mount. The inspector (every right) exists
+            // only in this test, to look at Redis from outside.
+            await File.WriteAllTextAsync(acl, secrets.RedisAcl + $"user {Inspector} on >{InspectorPassword} ~* &* +@all\n");
             var server = await RedisServer.StartAsync(port, [.. await ConfigArgumentsAsync(acl), .. extraArguments]);
 
-            var shippedConnection = (await Production.Value).Single(o => o.Text("kind") == "Secret" && o.Map("metadata").Text("name") == "latch-gateway-secrets")
-                .Map("stringData").Text("redis-connection-string");
-            var connectionString = shippedConnection
-                .Replace("latch-redis:6379", server.Endpoint, StringComparison.Ordinal)
-                .Replace("REPLACE-with-the-redis-password", password, StringComparison.Ordinal);
-            return new DeployedRedis(folder, server, password, connectionString);
+            var generated = secrets.Gateway["redis-connection-string"];
+            Assert.StartsWith("latch-redis:6379,", generated, StringComparison.Ordinal);
+            var connectionString = generated.Replace("latch-redis:6379", server.Endpoint, StringComparison.Ordinal);
+            return new DeployedRedis(folder, server, secrets, connectionString);
         }
 
-        public Dictionary<string, string?> GatewaySettings() => RedisSettings.For(ConnectionString);
+        /// <summary>A gateway on this Redis with the generated connection string and hash key.</summary>
+        public Dictionary<string, string?> GatewaySettings()
+        {
+            var settings = RedisSettings.For(ConnectionString);
+            settings["Latch:Codes:HashKey"] = Secrets.Gateway["hash-key"];
+            return settings;
+        }
 
         public async Task<string> CliAsync(string? user, string? password, params string[] command)
         {
@@ -297,6 +280,7 @@ public sealed partial class RedisDeployTests
         {
             await Server.DisposeAsync();
             Directory.Delete(_folder, recursive: true);
+            Secrets.Dispose();
         }
     }
 }

@@ -49,6 +49,16 @@ for (const file of files) {
       continue;
     }
 
+    // kubectl kustomize wraps a generated Secret's base64 values at 70 characters, and the API server's decoder
+    // (Go's base64) skips line breaks; the schema's "byte" format does not, so validate them unwrapped.
+    if (object.apiVersion === "v1" && object.kind === "Secret" && object.data !== null && typeof object.data === "object") {
+      for (const [key, value] of Object.entries(object.data)) {
+        if (typeof value === "string") {
+          object.data[key] = value.replace(/[\r\n]/g, "");
+        }
+      }
+    }
+
     const module = moduleOf(object.apiVersion, object.kind);
     let model;
     try {
