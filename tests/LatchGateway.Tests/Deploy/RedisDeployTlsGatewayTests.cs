@@ -37,15 +37,13 @@ public sealed partial class RedisDeployTests
                 .ToArray();
             await using var deployed = await DeployedRedis.StartAsync(port, arguments);
 
-            // The Secret's connection string with ssl=true added as the component says, the test password in it.
-            var secret = KustomizeTests.Find(objects, "Secret", "latch-gateway-secrets").Map("stringData");
-            var connection = secret.Text("redis-connection-string");
+            // The generated Secret's connection string (make-secrets.sh) with ssl=true added as the component says.
+            var connection = deployed.Secrets.Gateway["redis-connection-string"];
             Assert.StartsWith("latch-redis:6379,", connection, StringComparison.Ordinal);
             var values = new Dictionary<string, string>
             {
                 ["redis-connection-string"] = connection
-                    .Replace("latch-redis:6379,", $"{deployed.Server.Endpoint},ssl=true,", StringComparison.Ordinal)
-                    .Replace("REPLACE-with-the-redis-password", deployed.Password, StringComparison.Ordinal),
+                    .Replace("latch-redis:6379,", $"{deployed.Server.Endpoint},ssl=true,", StringComparison.Ordinal),
                 ["hash-key"] = RedisSettings.HashKey,
                 ["admin-key-sha256"] = GatewayInstance.Sha256Hex(GatewayInstance.ApiKeys["ops"].Key),
             };
