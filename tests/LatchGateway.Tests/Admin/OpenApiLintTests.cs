@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -55,42 +53,12 @@ public sealed class OpenApiLintTests(MemoryGatewayFixture fixture) : IClassFixtu
         await File.WriteAllTextAsync(file, document);
         try
         {
-            var start = new ProcessStartInfo("npx")
-            {
-                WorkingDirectory = ToolsFolder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                ArgumentList = { "--no-install", "redocly", "lint", "--config", "redocly.yaml", "--format", "json", file },
-                Environment = { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true", ["NO_COLOR"] = "1" },
-            };
-            Process process;
-            try
-            {
-                process = Process.Start(start) ?? throw new InvalidOperationException("npx did not start.");
-            }
-            catch (Win32Exception e)
-            {
-                Assert.Fail($"npx was not found ({e.Message}): the OpenAPI lint needs Node.js 20.19 or later and npm (see tests/run.sh).");
-                throw;
-            }
-
-            using (process)
-            {
-                var output = process.StandardOutput.ReadToEndAsync();
-                var errors = process.StandardError.ReadToEndAsync();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-                try
-                {
-                    await process.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw;
-                }
-
-                return LintResult.Read(process.ExitCode, await output, await errors);
-            }
+            var (exitCode, output, errors) = await ToolProcess.RunAsync(
+                "npx",
+                ["--no-install", "redocly", "lint", "--config", "redocly.yaml", "--format", "json", file],
+                ToolsFolder,
+                new Dictionary<string, string> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true", ["NO_COLOR"] = "1" });
+            return LintResult.Read(exitCode, output, errors);
         }
         finally
         {

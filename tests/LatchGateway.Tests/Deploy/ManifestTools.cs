@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.IO.Compression;
 using LatchGateway.Tests.Infrastructure;
 
@@ -101,46 +99,8 @@ internal static class ManifestTools
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepositoryRoot.Path,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            Assert.Fail($"{program} was not found ({e.Message}). Run tests/run.sh, which installs what the tests need.");
-            throw;
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish within 2 minutes.");
-            }
-
-            return (process.ExitCode, await output + await errors);
-        }
+        var (exitCode, output, errors) = await ToolProcess.RunAsync(program, arguments, workingDirectory);
+        return (exitCode, output + errors);
     }
 
     private static void RequireInstalled()
