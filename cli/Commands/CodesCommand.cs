@@ -38,16 +38,7 @@ internal static class CodesCommand
         {
             var body = new IssueCodeBody(
                 run.Value(route)!, run.Value(user), run.Value(ip), Duration.Seconds(run.Value(ttl)), Duration.Seconds(run.Value(session)), run.Value(reason));
-            var issued = await run.Api.IssueCodeAsync(body, cancellationToken);
-            if (run.Value(quiet))
-            {
-                run.Output.Out.WriteLine(issued.Value.Code);
-            }
-            else
-            {
-                run.Output.Show(issued, CodeViews.Issued);
-            }
-
+            CodeViews.WriteIssued(run.Output, await run.Api.IssueCodeAsync(body, cancellationToken), run.Value(quiet));
             return ExitCodes.Success;
         });
         return command;

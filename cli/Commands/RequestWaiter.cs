@@ -43,23 +43,8 @@ internal static class RequestWaiter
             return ExitCodes.Refused;
         }
 
-        WriteIssued(output, await run.Api.PickUpAsync(decided.Id, cancellationToken), quiet);
+        CodeViews.WriteIssued(output, await run.Api.PickUpAsync(decided.Id, cancellationToken), quiet);
         return ExitCodes.Success;
-    }
-
-    /// <summary>A picked-up code: the issue response, or with <c>-q</c> the code alone.</summary>
-    public static void WriteIssued(CommandOutput output, ApiResult<IssuedCode> issued, bool quiet)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(issued);
-        if (quiet)
-        {
-            output.Out.WriteLine(issued.Value.Code);
-        }
-        else
-        {
-            output.Show(issued, CodeViews.Issued);
-        }
     }
 
     private static string Status(AccessRequest request, DateTimeOffset now) =>

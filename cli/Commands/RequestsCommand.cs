@@ -159,7 +159,7 @@ internal static class RequestsCommand
         host.SetAction(command, Caller.Person, async (run, cancellationToken) =>
         {
             var issued = await run.Api.PickUpAsync(run.Value(id), cancellationToken);
-            RequestWaiter.WriteIssued(run.Output, issued, run.Value(quiet));
+            CodeViews.WriteIssued(run.Output, issued, run.Value(quiet));
             return ExitCodes.Success;
         });
         return command;

@@ -37,6 +37,21 @@ internal static class CodeViews
         ("Issued by", Cell(code.IssuedBy)),
         ("Reason", Cell(code.Reason)));
 
+    /// <summary>An issued code: the issue response, or with <c>-q</c> the code alone.</summary>
+    public static void WriteIssued(CommandOutput output, ApiResult<IssuedCode> issued, bool quiet)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(issued);
+        if (quiet)
+        {
+            output.Out.WriteLine(issued.Value.Code);
+        }
+        else
+        {
+            output.Show(issued, Issued);
+        }
+    }
+
     public static IRenderable Code(CodeInfo code, DateTimeOffset now) => Record(
         ("Id", Cell(code.Id)),
         ("Route", Cell(code.Route)),

@@ -8,30 +8,13 @@ namespace LatchGateway.Tests.Admin;
 /// <c>GET /admin/codes</c> a page at a time on Redis, with two gateway replicas sharing it: a page's cursor is a
 /// position in the listing, so either replica serves the next page, and every code is shown once.
 /// </summary>
-public sealed class CodesPagingRedisTests : IAsyncLifetime
+public sealed class CodesPagingRedisTests(RedisAndBackendFixture fixture) : IClassFixture<RedisAndBackendFixture>, IAsyncLifetime
 {
-    private RedisServer _redis = null!;
-    private TestBackend _backend = null!;
-    private GatewayInstance[] _replicas = [];
+    private RedisReplicaSet _replicas = null!;
 
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _backend = await TestBackend.StartAsync();
-        var prefix = $"paging-{Guid.NewGuid():N}";
-        _replicas = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => GatewayInstance.StartAsync(_backend, RedisSettings.For(_redis.Endpoint, prefix))));
-    }
+    public async Task InitializeAsync() => _replicas = await fixture.StartReplicasAsync(2, new Dictionary<string, string?>());
 
-    public async Task DisposeAsync()
-    {
-        foreach (var replica in _replicas)
-        {
-            await replica.DisposeAsync();
-        }
-
-        await _backend.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _replicas.DisposeAsync();
 
     [Fact]
     public async Task Pages_asked_of_either_replica_in_turn_show_every_code_once_newest_first()
