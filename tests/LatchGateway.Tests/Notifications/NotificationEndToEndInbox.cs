@@ -26,6 +26,9 @@ internal static class NotificationEndToEndInbox
     /// <summary>How far <see cref="AdvanceUntilAsync"/> moves a fake clock at each look.</summary>
     public static readonly TimeSpan Nudge = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>A little longer than the Prometheus exporter's scrape-response cache (300 ms by default).</summary>
+    private static readonly TimeSpan ScrapeCache = TimeSpan.FromMilliseconds(350);
+
     /// <summary>
     /// The request as a webhook: asserts the <c>webhook-id</c>, <c>webhook-timestamp</c> and <c>webhook-signature</c>
     /// headers, the signature being <c>v1,</c> + base64 HMAC-SHA256 of <c>id.timestamp.body</c> under the secret's bytes.
@@ -136,7 +139,10 @@ internal static class NotificationEndToEndInbox
                     return true;
                 }
 
+                // /metrics answers from a cache of up to 300 ms: nudge again only once a scrape can show what the last
+                // nudge let happen, or the clock runs ahead of what the test saw (and a back-off looks early).
                 gateway.Advance(Nudge);
+                await Task.Delay(ScrapeCache);
                 return false;
             },
             Patience);
