@@ -25,7 +25,7 @@ internal static class CrockfordBase32
     public static string Generate(int length) =>
         string.Create(length, 0, static (span, _) => Fill(span));
 
-    /// <summary>A random id for a record the admin API names (a code, an access request): 20 lower-case symbols, 100 bits.</summary>
+    /// <summary>A random id for a record the admin API names (an access request, a notification): 20 lower-case symbols, 100 bits. A code's id is <see cref="CodeShard.NewId"/>.</summary>
     public static string NewId() => Generate(20).ToLowerInvariant();
 
     /// <summary>

@@ -76,9 +76,10 @@ internal sealed class LatchCodeService(
         {
             CrockfordBase32.Fill(code);
             var now = WholeMilliseconds(timeProvider.GetUtcNow());
+            var digest = hasher.Compute(code);
             var record = new LatchCodeRecord(
-                CrockfordBase32.NewId(),
-                hasher.Compute(code),
+                CodeShard.NewId(digest),
+                digest,
                 request.Route,
                 request.User,
                 request.Network,

@@ -8,17 +8,26 @@ using StackExchange.Redis;
 namespace LatchGateway.Store.Redis;
 
 /// <summary>
-/// Codes in Redis, shared by every replica. Redis holds only digests and metadata; each state change is one
-/// single-key Lua script (one round trip), and every key expires with its code. Any Redis failure surfaces as
+/// Codes in Redis, shared by every replica. Redis holds only digests and metadata; each state change is one Lua
+/// script on the keys of one shard (<see cref="RedisKeys"/>) — one round trip, issuing included — and every key
+/// expires with its code. Any Redis failure surfaces as
 /// <see cref="LatchStoreUnavailableException"/>, so callers fail closed.
 /// </summary>
 internal sealed class RedisLatchStore(RedisConnection connection, IOptions<LatchStoreOptions> options, TimeProvider timeProvider) : ILatchStore
 {
+    private static readonly RedisValue[] FieldNames = Array.ConvertAll(RedisScripts.Fields, static f => (RedisValue)f);
+
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
     public async ValueTask<bool> TryAddAsync(LatchCodeRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        var shard = CodeShard.Of(record.Digest);
+        if (CodeShard.Of(record.Id) != shard)
+        {
+            throw new ArgumentException("A code's id must name the shard of its digest (CodeShard.NewId).", nameof(record));
+        }
+
         var ttl = record.ExpiresAt - timeProvider.GetUtcNow();
         if (ttl <= TimeSpan.Zero)
         {
@@ -27,25 +36,16 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
 
         var ttlMs = (long)Math.Ceiling(ttl.TotalMilliseconds);
         var expiresMs = record.ExpiresAt.ToUnixTimeMilliseconds();
-        return await RunAsync(async db =>
-        {
-            var added = (int)await db.ScriptEvaluateAsync(RedisScripts.Add, [_keys.Code(record.Digest)],
+        var digestHex = record.Digest.ToHex();
+        var added = await RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Add,
+            [_keys.Code(record.Digest), _keys.Id(record.Id)!.Value, _keys.Index(shard)],
             [
                 record.Id, record.Route, record.User ?? "", FormatNetwork(record.Network),
                 record.IssuedAt.ToUnixTimeMilliseconds(), expiresMs, record.IssuedBy, record.Reason ?? "", ttlMs,
                 record.SessionLifetime is { } session ? (long)session.TotalMilliseconds : "",
-            ]).ConfigureAwait(false);
-            if (added == 0)
-            {
-                return false;
-            }
-
-            var indexed = db.ScriptEvaluateAsync(RedisScripts.Index, [_keys.Index],
-                [record.Id, expiresMs, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), ttlMs]);
-            var id = db.StringSetAsync(_keys.Id(record.Id), record.Digest.ToHex(), TimeSpan.FromMilliseconds(ttlMs), When.NotExists);
-            await Task.WhenAll(indexed, id).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
+                digestHex, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            ])).ConfigureAwait(false);
+        return (int)added == 1;
     }
 
     public async ValueTask<ConsumeResult> ConsumeAsync(CodeDigest digest, CancellationToken cancellationToken)
@@ -65,8 +65,9 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
         }).ConfigureAwait(false);
 
     /// <summary>
-    /// Reads every live id from the index, then the codes, and pages them: the cursor is a position in the listing's
-    /// order (<see cref="CodeCursor"/>), so any replica serves any page.
+    /// Reads the live digests of every shard's index, then the codes (each step one pipelined batch over all shards,
+    /// on every node of a Cluster), merges and pages them: the cursor is a position in the listing's order
+    /// (<see cref="CodeCursor"/>), so any replica serves any page.
     /// </summary>
     public async ValueTask<CodePage?> ListAsync(LatchCodeQuery query, CancellationToken cancellationToken)
     {
@@ -79,15 +80,22 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
         return await RunAsync(async db =>
         {
             var now = timeProvider.GetUtcNow();
-            var ids = await db.SortedSetRangeByScoreAsync(_keys.Index, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)
-                .ConfigureAwait(false);
-            var reads = new Task<(LatchCodeRecord?, CodeState)>[ids.Length];
-            for (var i = 0; i < ids.Length; i++)
+            var nowMs = now.ToUnixTimeMilliseconds();
+            var shards = await Task.WhenAll(_keys.Indexes.Select(index =>
+                db.SortedSetRangeByScoreAsync(index, nowMs, double.PositiveInfinity, Exclude.Start))).ConfigureAwait(false);
+            var reads = new List<Task<(LatchCodeRecord?, CodeState)>>();
+            foreach (var members in shards)
             {
-                reads[i] = ReadByIdAsync(db, ids[i].ToString());
+                foreach (var member in members)
+                {
+                    if (CodeDigest.TryParseHex(member.ToString(), out var digest))
+                    {
+                        reads.Add(ReadAsync(db, digest));
+                    }
+                }
             }
 
-            var live = new List<LatchCodeRecord>();
+            var live = new List<LatchCodeRecord>(reads.Count);
             foreach (var (record, state) in await Task.WhenAll(reads).ConfigureAwait(false))
             {
                 if (record is not null && CodeListing.Includes(record, state, query.Route, query.User, now))
@@ -103,8 +111,7 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
     public async ValueTask<LatchCodeRecord?> RevokeAsync(string id, CancellationToken cancellationToken) =>
         await RunAsync(async db =>
         {
-            var digestHex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
-            if (digestHex.IsNullOrEmpty || !CodeDigest.TryParseHex(digestHex.ToString(), out var digest))
+            if (await FindAsync(db, id).ConfigureAwait(false) is not { } digest)
             {
                 return null;
             }
@@ -126,16 +133,24 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
         }
     }
 
-    private async Task<(LatchCodeRecord? Record, CodeState State)> ReadByIdAsync(IDatabase db, string id)
+    private async Task<(LatchCodeRecord? Record, CodeState State)> ReadByIdAsync(IDatabase db, string id) =>
+        await FindAsync(db, id).ConfigureAwait(false) is { } digest ? await ReadAsync(db, digest).ConfigureAwait(false) : (null, CodeState.Live);
+
+    /// <summary>The digest of the code with this id, or null.</summary>
+    private async Task<CodeDigest?> FindAsync(IDatabase db, string id)
     {
-        var digestHex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
-        if (digestHex.IsNullOrEmpty || !CodeDigest.TryParseHex(digestHex.ToString(), out var digest))
+        if (_keys.Id(id) is not { } key)
         {
-            return (null, CodeState.Live);
+            return null;
         }
 
-        var values = await db.HashGetAsync(_keys.Code(digest), Array.ConvertAll(RedisScripts.Fields, static f => (RedisValue)f))
-            .ConfigureAwait(false);
+        var digestHex = await db.StringGetAsync(key).ConfigureAwait(false);
+        return !digestHex.IsNullOrEmpty && CodeDigest.TryParseHex(digestHex.ToString(), out var digest) ? digest : null;
+    }
+
+    private async Task<(LatchCodeRecord? Record, CodeState State)> ReadAsync(IDatabase db, CodeDigest digest)
+    {
+        var values = await db.HashGetAsync(_keys.Code(digest), FieldNames).ConfigureAwait(false);
         var record = ToRecord(values, digest, out var state);
         return (record, state);
     }

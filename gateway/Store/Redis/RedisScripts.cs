@@ -1,17 +1,26 @@
 namespace LatchGateway.Store.Redis;
 
-/// <summary>The Lua scripts that make each state change atomic. Each touches exactly one key.</summary>
+/// <summary>The Lua scripts that make each state change atomic. Each touches the keys of one slot only.</summary>
 internal static class RedisScripts
 {
     /// <summary>Field order of a code hash as the scripts return it.</summary>
     public static readonly string[] Fields = ["s", "id", "r", "u", "ip", "ia", "ea", "by", "why", "ss"];
 
-    /// <summary>KEYS[1] code hash. ARGV: fields (as <see cref="Fields"/> from "id" to "why"), the TTL in ms, then "ss". 1 if added, 0 if the digest exists.</summary>
+    /// <summary>
+    /// Issues a code in one round trip. KEYS[1] code hash, KEYS[2] id key, KEYS[3] the shard's index — one slot.
+    /// ARGV: fields (as <see cref="Fields"/> from "id" to "why"), the TTL in ms, "ss", the digest (hex), now (ms).
+    /// 1 if added; 0, writing nothing, if the digest or the id exists. The index holds the shard's digests scored by
+    /// expiry; expired ones are dropped, and the index lives as long as its longest-lived code.
+    /// </summary>
     public const string Add = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 's', 'live', 'id', ARGV[1], 'r', ARGV[2], 'u', ARGV[3], 'ip', ARGV[4],
             'ia', ARGV[5], 'ea', ARGV[6], 'by', ARGV[7], 'why', ARGV[8], 'ss', ARGV[10])
         redis.call('PEXPIRE', KEYS[1], ARGV[9])
+        redis.call('SET', KEYS[2], ARGV[11], 'PX', ARGV[9])
+        redis.call('ZADD', KEYS[3], ARGV[6], ARGV[11])
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[12])
+        if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[9]) then redis.call('PEXPIRE', KEYS[3], ARGV[9]) end
         return 1
         """;
 
