@@ -19,6 +19,16 @@ internal sealed class CodeBurner(ILatchStore store, CodeHasher hasher, TimeProvi
             return new LatchDecision(outcome, null);
         }
 
+        return await ConsumeAsync(digest, route, clientIp, user, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Consumes the code of <paramref name="digest"/> and judges it. The store call is sent before this returns, so a
+    /// caller can send another call behind it before awaiting either (one round trip to Redis for both).
+    /// </summary>
+    public async ValueTask<LatchDecision> ConsumeAsync(
+        CodeDigest digest, string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
         var consumed = await store.ConsumeAsync(digest, cancellationToken).ConfigureAwait(false);
         return new LatchDecision(
             Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record, consumed.Record is not null && consumed.PriorState == CodeState.Live);
@@ -48,7 +58,8 @@ internal sealed class CodeBurner(ILatchStore store, CodeHasher hasher, TimeProvi
         };
     }
 
-    private bool TryDigest(string? presented, out CodeDigest digest, out LatchOutcome outcome)
+    /// <summary>The digest of a presented code; false (with the outcome) when there is no code to look up.</summary>
+    public bool TryDigest(string? presented, out CodeDigest digest, out LatchOutcome outcome)
     {
         digest = default;
         if (string.IsNullOrEmpty(presented))

@@ -10,6 +10,12 @@ internal interface ILockoutStore
     ValueTask<TimeSpan> GetRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken);
 
     /// <summary>
+    /// How much longer <paramref name="subject"/> is locked out; zero when it is not. Reads only (one plain command on
+    /// Redis, no script), so it can be sent alongside a code's consume before that consume's outcome is known.
+    /// </summary>
+    ValueTask<TimeSpan> PeekRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Counts one refusal atomically, unless <paramref name="subject"/> is locked out already (the refusal is then
     /// counted in its lockout's summary instead): of any number of concurrent refusals, at most
     /// <see cref="LatchLockoutOptions.MaxFailures"/> are counted in a window, and the one that reaches it imposes the

@@ -30,6 +30,19 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         }
     }
 
+    public ValueTask<TimeSpan> PeekRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken)
+    {
+        if (!_entries.TryGetValue(subject, out var entry))
+        {
+            return ValueTask.FromResult(TimeSpan.Zero);
+        }
+
+        lock (entry)
+        {
+            return ValueTask.FromResult(entry.Peek(timeProvider.GetUtcNow()));
+        }
+    }
+
     public ValueTask<RefusalCount> CountRefusalAsync(LockoutSubject subject, string? route, LatchLockoutOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -104,6 +117,8 @@ internal sealed class InMemoryLockoutStore(TimeProvider timeProvider) : ILockout
         private string? Route { get; set; }
 
         public bool Removed { get; set; }
+
+        public TimeSpan Peek(DateTimeOffset now) => LockedUntil > now ? LockedUntil - now : TimeSpan.Zero;
 
         public TimeSpan Check(DateTimeOffset now)
         {

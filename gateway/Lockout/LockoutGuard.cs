@@ -6,6 +6,7 @@ using LatchGateway.Contracts;
 using LatchGateway.Diagnostics;
 using LatchGateway.Identity;
 using LatchGateway.Notifications;
+using LatchGateway.Store;
 
 namespace LatchGateway.Lockout;
 
@@ -28,13 +29,31 @@ internal sealed class LockoutGuard(
     NotificationPublisher notifications,
     ILogger<LockoutGuard> logger) : IApiKeyAttemptLimiter
 {
-    /// <summary>How much longer this client (or user) is locked out of latched routes; zero when neither is.</summary>
+    /// <summary>
+    /// How much longer this client (or user) is locked out of latched routes; zero when neither is. Reads only: it is
+    /// sent alongside a code's consume, before the presentation's outcome is known, and counts nothing. An accepted
+    /// code found locked out this way is then refused through <see cref="GetRemainingAsync"/>, which counts it.
+    /// </summary>
+    public async ValueTask<TimeSpan> PeekRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        var settings = options.Current;
+        var (forClient, forUser) = await SentTogether.BothAsync(
+            clientIp is null ? ValueTask.FromResult(TimeSpan.Zero) : store.PeekRemainingAsync(LockoutSubject.ForClient(clientIp, settings), cancellationToken),
+            user is null ? ValueTask.FromResult(TimeSpan.Zero) : store.PeekRemainingAsync(LockoutSubject.ForUser(user), cancellationToken))
+            .ConfigureAwait(false);
+        return Longer(forClient, forUser);
+    }
+
+    /// <summary>
+    /// How much longer this client (or user) is locked out of latched routes; zero when neither is. A subject found
+    /// locked out is being refused: the refusal is counted in its lockout's summary.
+    /// </summary>
     public async ValueTask<TimeSpan> GetRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
         var settings = options.Current;
 
         // Both lookups are sent before either is awaited: one round trip to Redis, not two.
-        var (forClient, forUser) = await BothAsync(
+        var (forClient, forUser) = await SentTogether.BothAsync(
             clientIp is null ? ValueTask.FromResult(TimeSpan.Zero) : store.GetRemainingAsync(LockoutSubject.ForClient(clientIp, settings), cancellationToken),
             user is null ? ValueTask.FromResult(TimeSpan.Zero) : store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken))
             .ConfigureAwait(false);
@@ -49,7 +68,7 @@ internal sealed class LockoutGuard(
     public async ValueTask<TimeSpan> CountRefusalAsync(string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
         var settings = options.Current;
-        var (forClient, forUser) = await BothAsync(
+        var (forClient, forUser) = await SentTogether.BothAsync(
             clientIp is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForClient(clientIp, settings), route, settings, cancellationToken),
             user is null ? ValueTask.FromResult(RefusalCount.Counted) : store.CountRefusalAsync(LockoutSubject.ForUser(user), route, settings, cancellationToken))
             .ConfigureAwait(false);
@@ -117,30 +136,5 @@ internal sealed class LockoutGuard(
             NotificationEvents.Lockout,
             new NotificationData { Route = route, ClientIp = clientIp?.ToString(), User = user, Subject = what },
             cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Awaits two store calls already sent; when the first fails, the second is still observed, then the first's failure thrown.</summary>
-    private static async ValueTask<(T First, T Second)> BothAsync<T>(ValueTask<T> first, ValueTask<T> second)
-    {
-        T firstResult;
-        try
-        {
-            firstResult = await first.ConfigureAwait(false);
-        }
-        catch
-        {
-            try
-            {
-                await second.ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // The first call's failure is the one reported.
-            }
-
-            throw;
-        }
-
-        return (firstResult, await second.ConfigureAwait(false));
     }
 }

@@ -83,6 +83,13 @@ internal sealed class RedisLockoutStore(RedisConnection connection, IOptions<Lat
         return left > 0 ? TimeSpan.FromMilliseconds(left) : TimeSpan.Zero;
     }
 
+    public async ValueTask<TimeSpan> PeekRemainingAsync(LockoutSubject subject, CancellationToken cancellationToken)
+    {
+        // PTTL answers -2 (no key) or -1 (no expiry, which a lock never has): not locked out.
+        var left = await RunAsync(db => db.KeyTimeToLiveAsync(LockKey(subject))).ConfigureAwait(false);
+        return left is { } remaining && remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+    }
+
     public async ValueTask<RefusalCount> CountRefusalAsync(LockoutSubject subject, string? route, LatchLockoutOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

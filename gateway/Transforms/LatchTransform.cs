@@ -8,6 +8,7 @@ using LatchGateway.Burn;
 using LatchGateway.Lockout;
 using LatchGateway.Notifications;
 using LatchGateway.Sessions;
+using LatchGateway.Store;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LatchGateway.Transforms;
@@ -15,7 +16,8 @@ namespace LatchGateway.Transforms;
 /// <summary>
 /// The latch on one route: reads the presented code, has it checked and burned, records the outcome (metrics,
 /// trace, audit) and either lets the request go on (adding <c>X-Latch-Id</c>) or answers it here. The lockout is
-/// applied after the consume, in one atomic step per subject (see <see cref="LockoutGuard"/>). Any failure to
+/// looked up alongside the consume (one round trip to Redis for an accepted code) and a refusal counted after it,
+/// in one atomic step per subject (see <see cref="PresentAsync"/> and <see cref="LockoutGuard"/>). Any failure to
 /// reach the store fails closed with 503; so does an unexpected fault, which is logged as an error.
 /// On a Session route (<paramref name="session"/>), a request on an open session goes on without a code, an
 /// accepted code opens a session (see <see cref="SessionGate"/>), and a browser gets its 401 as a page with a form.
@@ -58,10 +60,8 @@ internal sealed class LatchTransform(
                 return;
             }
 
-            // A request without a code needs no store: it is answered 401 whatever the store's state.
-            decision = await burner.BurnAsync(PresentedCode.Read(http.Request), RouteId, clientIp, user, context.CancellationToken)
+            (decision, lockedOutFor) = await PresentAsync(PresentedCode.Read(http.Request), clientIp, user, context.CancellationToken)
                 .ConfigureAwait(false);
-            lockedOutFor = await ApplyLockoutAsync(decision, clientIp, user, context.CancellationToken).ConfigureAwait(false);
             if (lockedOutFor > TimeSpan.Zero)
             {
                 await RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
@@ -152,18 +152,41 @@ internal sealed class LatchTransform(
     }
 
     /// <summary>
-    /// The lockout's word on a decision, after the code was consumed: a refusal is counted (and the subject found
-    /// locked out if it already was), an acceptance holds only while neither client nor user is locked out. So
-    /// a code is accepted only while fewer than <c>MaxFailures</c> refusals are counted, and only the lookups that
-    /// a decision needs are made. Zero when the decision stands.
+    /// Burns a presented code and applies the lockout to the outcome. The consume and the lookup of the client's and
+    /// user's lockouts are sent together, before either is awaited: on Redis one round trip for an accepted code,
+    /// although the lockout keys and the code live in different slots (or nodes). The lookup only reads; it is the
+    /// lockout's word on an acceptance, which therefore holds only while neither subject was locked out when the
+    /// lookup ran, that is while fewer than <c>MaxFailures</c> refusals were counted. A refusal is counted (and the
+    /// subject found locked out if it already was) in one atomic step per subject, a second round trip that only
+    /// refusals make. The lockout left is zero when the decision stands; else the presentation is answered 429.
     /// </summary>
-    private ValueTask<TimeSpan> ApplyLockoutAsync(LatchDecision decision, System.Net.IPAddress? clientIp, string? user, CancellationToken cancellationToken) =>
-        decision.Outcome switch
+    private async ValueTask<(LatchDecision Decision, TimeSpan LockedOutFor)> PresentAsync(
+        string? presented, System.Net.IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        if (!burner.TryDigest(presented, out var digest, out var outcome))
         {
-            LatchOutcome.Accepted => lockout.GetRemainingAsync(clientIp, user, cancellationToken),
-            _ when decision.Outcome.IsRefusal() => lockout.CountRefusalAsync(RouteId, clientIp, user, cancellationToken),
-            _ => ValueTask.FromResult(TimeSpan.Zero),
-        };
+            // A request without a code needs no store: it is answered 401 whatever the store's state.
+            return (new LatchDecision(outcome, null), TimeSpan.Zero);
+        }
+
+        var (decision, lockedOutFor) = await SentTogether.BothAsync(
+            burner.ConsumeAsync(digest, RouteId, clientIp, user, cancellationToken),
+            lockout.PeekRemainingAsync(clientIp, user, cancellationToken)).ConfigureAwait(false);
+        if (decision.Outcome.IsRefusal())
+        {
+            return (decision, await lockout.CountRefusalAsync(RouteId, clientIp, user, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (decision.Outcome != LatchOutcome.Accepted || lockedOutFor <= TimeSpan.Zero)
+        {
+            return (decision, TimeSpan.Zero);
+        }
+
+        // Found locked out: counted in its lockout's summary like any refusal while locked out. Should the lockout
+        // have ended in the meantime, the refusal stands all the same, with the time the lookup found.
+        var left = await lockout.GetRemainingAsync(clientIp, user, cancellationToken).ConfigureAwait(false);
+        return (decision, left > TimeSpan.Zero ? left : lockedOutFor);
+    }
 
     /// <summary>
     /// A locked-out client or user consumes nothing: a code this presentation took is put back. Should the store

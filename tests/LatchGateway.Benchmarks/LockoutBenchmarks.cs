@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LatchGateway.Benchmarks;
 
 /// <summary>
-/// The lockout check that precedes every validation, as the memory-store gateway makes it: a client that is not
+/// The lockout lookup that goes with every consume, as the memory-store gateway makes it: a client that is not
 /// locked out, with no one locked out at all (the usual case).
 /// </summary>
 [MemoryDiagnoser]
@@ -26,5 +26,5 @@ public class LockoutBenchmarks
     public void Cleanup() => _gateway.Dispose();
 
     [Benchmark]
-    public ValueTask<TimeSpan> GetRemainingAsync() => _guard.GetRemainingAsync(IPAddress.Loopback, null, CancellationToken.None);
+    public ValueTask<TimeSpan> PeekRemainingAsync() => _guard.PeekRemainingAsync(IPAddress.Loopback, null, CancellationToken.None);
 }
