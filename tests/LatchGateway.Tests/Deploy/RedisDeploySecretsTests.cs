@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using LatchGateway.Store.Redis;
 using LatchGateway.Tests.Infrastructure;
 
 namespace LatchGateway.Tests.Deploy;
@@ -45,7 +46,8 @@ public sealed partial class RedisDeployTests
         admin.DefaultRequestHeaders.Add("X-Api-Key", deployed.Secrets.AdminKey);
         var issued = await admin.PostAsJsonAsync("admin/codes", new { route = "orders-admin" });
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        var code = (await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString();
+        var body = await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var code = body.GetProperty("code").GetString();
 
         using var proxy = gateway.CreateProxyClient();
         foreach (var expected in new[] { HttpStatusCode.OK, HttpStatusCode.Forbidden })
@@ -55,6 +57,6 @@ public sealed partial class RedisDeployTests
             Assert.Equal(expected, (await proxy.SendAsync(request)).StatusCode);
         }
 
-        Assert.Equal("1", (await deployed.CliAsync(Inspector, InspectorPassword, "EXISTS", "latch:index")).Trim());
+        Assert.Equal("1", (await deployed.CliAsync(Inspector, InspectorPassword, "EXISTS", (string)new RedisKeys("latch").Id(body.GetProperty("id").GetString()!)!)).Trim());
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using LatchGateway.Store.Redis;
 using LatchGateway.Tests.Infrastructure;
 
 namespace LatchGateway.Tests.Deploy;
@@ -113,7 +114,7 @@ public sealed partial class RedisDeployTests
         var codes = (await deployed.CliAsync(Inspector, InspectorPassword, "--scan", "--pattern", "latch:code:*"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.True(codes >= issued, $"{issued} codes issued, {codes} left in Redis");
-        Assert.Contains("1", await deployed.CliAsync(Inspector, InspectorPassword, "EXISTS", $"latch:id:{{{first.Id}}}"), StringComparison.Ordinal);
+        Assert.Contains("1", await deployed.CliAsync(Inspector, InspectorPassword, "EXISTS", (string)new RedisKeys("latch").Id(first.Id)!), StringComparison.Ordinal);
         Assert.Contains("evicted_keys:0", await deployed.CliAsync(Inspector, InspectorPassword, "INFO", "stats"), StringComparison.Ordinal);
     }
 

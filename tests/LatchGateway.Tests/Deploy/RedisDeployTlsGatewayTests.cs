@@ -1,4 +1,5 @@
 using System.Net;
+using LatchGateway.Store.Redis;
 using LatchGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -83,7 +84,7 @@ public sealed partial class RedisDeployTests
             }
 
             // The code lives in the TLS-only Redis (plain TCP gets no answer from it).
-            var (_, keys) = await ManifestTools.RunAsync("redis-cli", ["--tls", "--cacert", Path.Combine(tls, "ca.crt"), "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-auth-warning", "--user", Inspector, "--pass", InspectorPassword, "EXISTS", $"latch:id:{{{code.Id}}}"]);
+            var (_, keys) = await ManifestTools.RunAsync("redis-cli", ["--tls", "--cacert", Path.Combine(tls, "ca.crt"), "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-auth-warning", "--user", Inspector, "--pass", InspectorPassword, "EXISTS", (string)new RedisKeys("latch").Id(code.Id)!]);
             Assert.Equal("1", keys.Trim());
             Assert.DoesNotContain(gateway.Logs.Lines, l => l.Contains("Redis is unreachable", StringComparison.Ordinal));
         }
