@@ -16,13 +16,14 @@
 # measures the issuance rate too). After the rounds, the self-service access flow (create, approve, pick up) is
 # measured step by step on both stores, then the gateway's RSS per live code on a fresh gateway (measure_rss).
 #
-# Usage: bash tests/benchmark/run.sh          (about 9 minutes with the defaults on 2 CPUs; the total is printed)
+# Usage: bash tests/benchmark/run.sh          (8–9 minutes with the defaults on a quiet 2-CPU machine; the total and
+#                                              each phase's time are printed at the end)
 # Settings (environment):
-#   ROUNDS=4 DURATION=4 (s per run) WARMUP=4 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
+#   ROUNDS=4 DURATION=4 (s per run) WARMUP=3 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
 #   ACCESS_DURATION=DURATION (s of access requests created per measured access run)
 #   RSS_CODES=200000 (codes issued for the RSS-per-code figure)
 #   PAUSE=2 (s of idle after each warm-up run, for the JIT's background recompilation to catch up)
-#   WARM_RUNS=6 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
+#   WARM_RUNS=5 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
 #     JIT_QUIET methods (the gateway's dotnet_jit_compiled_methods_total), at most WARM_RUNS runs
 #   PIN=1|0 (default 1: wrk on LOAD_CPUS, every server on SERVER_CPUS, with taskset; by default wrk gets the last
 #     min(THREADS, CPUS/2) CPUs and the servers the others, so the load generator never takes CPU from the server
@@ -38,13 +39,13 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-4}
 DURATION=${DURATION:-4}
-WARMUP=${WARMUP:-4}
+WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 ACCESS_DURATION=${ACCESS_DURATION:-$DURATION}
 RSS_CODES=${RSS_CODES:-200000}
 PAUSE=${PAUSE:-2}
-WARM_RUNS=${WARM_RUNS:-6}
+WARM_RUNS=${WARM_RUNS:-5}
 JIT_QUIET=${JIT_QUIET:-25}
 PIN=${PIN:-1}
 SAVE_RUN=${SAVE_RUN:-1}
@@ -800,7 +801,7 @@ check_access() { # check_access NAME RESULT
     fi
   done
   [ "$(field pickup_ok "$2")" = "$(field create_ok "$2")" ] ||
-    CHECKS+=("access requests $1: $(field create_ok "$2") created but $(field pickup_ok "$2") picked up (a step's run ended before its ids did)")
+    CHECKS+=("access requests $1: $(field create_ok "$2") created but $(field pickup_ok "$2") picked up (refused above, or a step's run ended before its ids did)")
 }
 mkdir -p "$WORK/access"
 declare -A ACCESS
@@ -947,12 +948,15 @@ FIGURES+=(
   "audit_dropped.memory|$AUDIT_DROPPED_MEM|events|<=0|audit events dropped (latch_audit_dropped_total), memory gateway|0"
   "audit_dropped.redis|$AUDIT_DROPPED_REDIS|events|<=0|audit events dropped (latch_audit_dropped_total), Redis gateways|0"
 )
-goal_text() { # ">=0.95" -> "≥ 0.95", "<=0" -> "0"
+thousands() { # a whole number of four digits or more with thousands separators; anything else as it is
+  if [[ $1 =~ ^[0-9]{4,}$ ]]; then awk -v s="$1" 'BEGIN { t = ""; while (length(s) > 3) { t = "," substr(s, length(s) - 2) t; s = substr(s, 1, length(s) - 3) } printf "%s", s t }'; else printf '%s' "$1"; fi
+}
+goal_text() { # ">=0.95" -> "≥ 0.95", ">=30000" -> "≥ 30,000", "<=0" -> "0"
   case $1 in
   "") ;;
   "<=0") echo 0 ;;
-  ">="*) echo "≥ ${1#>=}" ;;
-  "<="*) echo "≤ ${1#<=}" ;;
+  ">="*) echo "≥ $(thousands "${1#>=}")" ;;
+  "<="*) echo "≤ $(thousands "${1#<=}")" ;;
   esac
 }
 with_unit() { case $2 in "" | ms) echo "$1${2:+ $2}" ;; *) echo "$1 $2" ;; esac; }
@@ -1033,7 +1037,7 @@ access_cell() { # access_cell STORE STEP : "1,234/s (p50 1.2, p99 3.4 ms)"
     met=""
     [ -z "$goal" ] || met=$(meets "$value" "${goal:0:2}" "${goal:2}")
     gt=$(goal_text "$goal")
-    echo "| $label | $(with_unit "$(fmt "$value" "$decimals")" "$unit") | ${gt:+$(with_unit "$gt" "$unit")} | $met |"
+    echo "| $label | $(with_unit "$(thousands "$(fmt "$value" "$decimals")")" "$unit") | ${gt:+$(with_unit "$gt" "$unit")} | $met |"
   done
   echo
   echo "Access requests (\`POST /access/requests\` by a requester, \`…/approve\` by an approver, \`…/code\` picked up by the requester; people authenticated by JWT bearer tokens; one approval needed), each step a wrk run of \`-t$THREADS -c$CONNECTIONS\` over the requests the step before produced (${ACCESS_DURATION}s of requests created):"
