@@ -830,9 +830,14 @@ AUDIT_DROPPED_REDIS=$(($(metric_sum "$R1_ADMIN_PORT" latch_audit_dropped_total) 
 
 
 # measure_rss : RSS of a fresh memory-store gateway per live code (and, where measured, per live session and per live
-# access request). Writes "key,value,unit" lines to $RSS_CSV: rss_per_live_code (bytes), rss_per_live_session and
-# rss_per_live_access_request when measured, and details whose keys start with "rss.". The one place that measures
-# RSS: to be replaced by a call of a dedicated script printing the same lines.
+# access request). Writes "key,value,unit" lines to $RSS_CSV: rss_per_live_code.memory (bytes, required),
+# rss_per_live_session.memory and rss_per_live_access_request.memory (bytes) when measured, and details under keys
+# starting with "rss" (rss_codes.issuance_unpinned, in codes/s, becomes the figure issuance.memory_unpinned). The one
+# place that measures RSS: to be replaced by a call of tests/benchmark/rss.sh, which prints the same lines:
+#   RSS_PROXY_PORT=$RSS_PROXY_PORT RSS_ADMIN_PORT=$RSS_ADMIN_PORT RSS_CODES=$RSS_CODES THREADS=$THREADS \
+#     CONNECTIONS=$CONNECTIONS GATEWAY_ENV=$GATEWAY_ENV RSS_OUT=$RSS_CSV bash "$BENCH_DIR/rss.sh" "$PUBLISH"
+# (BENCH_API_KEY is exported already; RSS_SESSIONS and RSS_ACCESS as that script's header says, sized to keep the
+# whole run under 10 minutes.)
 RSS_CSV="$WORK/rss.csv"
 measure_rss() {
   log "RSS per live code: a fresh memory-store gateway, ~$RSS_CODES codes..."
@@ -861,11 +866,11 @@ measure_rss() {
   per_code=$(awk -v a="$after" -v b="$before" -v n="$n" 'BEGIN { printf "%.0f", (n > 0 ? (a - b) * 1024 / n : 0) }')
   log "  VmRSS $before kB -> $after kB for $n codes: $per_code bytes per code"
   {
-    echo "rss_per_live_code,$per_code,bytes"
-    echo "rss.code.before,$before,kB"
-    echo "rss.code.after,$after,kB"
-    echo "rss.code.count,$n,codes"
-    echo "rss.code.issuance_unpinned,$issue_rate,codes/s"
+    echo "rss_per_live_code.memory,$per_code,bytes"
+    echo "rss_codes.count,$n,codes"
+    echo "rss_codes.before,$before,kB"
+    echo "rss_codes.after,$after,kB"
+    echo "rss_codes.issuance_unpinned,$issue_rate,codes/s"
   } >"$RSS_CSV"
 }
 
@@ -873,11 +878,11 @@ phase rss
 for pid in "$MEM_PID" "$R1_PID" "$R2_PID"; do stop_pid "$pid"; done # free their memory and CPU first
 measure_rss
 rss_value() { awk -F, -v k="$1" '$1 == k { print $2; exit }' "$RSS_CSV"; }
-RSS_PER_CODE=$(rss_value rss_per_live_code)
-[ -n "$RSS_PER_CODE" ] || die "measure_rss gave no rss_per_live_code"
-RSS_PER_SESSION=$(rss_value rss_per_live_session)
-RSS_PER_ACCESS=$(rss_value rss_per_live_access_request)
-RSS_ISSUE_RATE=$(rss_value rss.code.issuance_unpinned)
+RSS_PER_CODE=$(rss_value rss_per_live_code.memory)
+[ -n "$RSS_PER_CODE" ] || die "measure_rss gave no rss_per_live_code.memory"
+RSS_PER_SESSION=$(rss_value rss_per_live_session.memory)
+RSS_PER_ACCESS=$(rss_value rss_per_live_access_request.memory)
+RSS_ISSUE_RATE=$(rss_value rss_codes.issuance_unpinned)
 
 phase report
 # ---------------------------------------------------------------------------------------------------------------
@@ -937,9 +942,9 @@ FIGURES=(
   "issuance.redis_2_replicas|$ISSUE_RATE_REDIS_2|codes/s||issuance, Redis (two replicas at once)|0"
 )
 [ -z "$RSS_ISSUE_RATE" ] || FIGURES+=("issuance.memory_unpinned|$RSS_ISSUE_RATE|codes/s|>=30000|issuance, memory store, gateway not pinned (the RSS run)|0")
-FIGURES+=("rss_per_live_code|$RSS_PER_CODE|bytes|<=256|gateway RSS per live code (memory store)|0")
-[ -z "$RSS_PER_SESSION" ] || FIGURES+=("rss_per_live_session|$RSS_PER_SESSION|bytes||gateway RSS per live session (memory store)|0")
-[ -z "$RSS_PER_ACCESS" ] || FIGURES+=("rss_per_live_access_request|$RSS_PER_ACCESS|bytes||gateway RSS per live access request (memory store)|0")
+FIGURES+=("rss_per_live_code.memory|$RSS_PER_CODE|bytes|<=256|gateway RSS per live code (memory store)|0")
+[ -z "$RSS_PER_SESSION" ] || FIGURES+=("rss_per_live_session.memory|$RSS_PER_SESSION|bytes||gateway RSS per live session (memory store)|0")
+[ -z "$RSS_PER_ACCESS" ] || FIGURES+=("rss_per_live_access_request.memory|$RSS_PER_ACCESS|bytes||gateway RSS per live access request (memory store)|0")
 FIGURES+=(
   "access.memory.cycles_per_s|$(field cycles_per_s "${ACCESS[memory]}")|cycles/s||access requests created, approved and picked up, memory|0"
   "access.redis.cycles_per_s|$(field cycles_per_s "${ACCESS[redis]}")|cycles/s||access requests created, approved and picked up, Redis|0"
@@ -985,7 +990,7 @@ cp "$RUNS" "$RESULTS/latest-runs.csv"
     done
   done
   # Every other line measure_rss printed (its details), as it printed it.
-  awk -F, '$1 != "rss_per_live_code" && $1 != "rss_per_live_session" && $1 != "rss_per_live_access_request" { print $1 "," $2 "," $3 "," }' "$RSS_CSV"
+  awk -F, '$1 !~ /^rss_per_live_/ { print $1 "," $2 "," $3 "," }' "$RSS_CSV"
   echo "cpu_steal_during_rounds,$STEAL,%,"
   echo "validations.accepted.memory,$MEM_ACCEPTED,,"
   echo "validations.accepted.redis,$REDIS_ACCEPTED,,"

@@ -61,7 +61,7 @@ median_of() { # median of the non-empty values of KEY over the runs
   printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 # fmt VALUE DECIMALS : "–" when empty; whole numbers of 1,000 and more with thousands separators
-fmt() { [ -z "$1" ] && echo "–" || awk -v v="$1" -v p="$2" 'BEGIN { s = sprintf("%.*f", p, v); if (p == 0 && (v >= 1000 || v <= -1000)) { t = ""; while (length(s) > 3 && substr(s, length(s) - 3, 1) ~ /[0-9]/) { t = "," substr(s, length(s) - 2) t; s = substr(s, 1, length(s) - 3) } s = s t } print s }'; }
+fmt() { if [ -z "$1" ]; then echo "–"; return; fi; awk -v v="$1" -v p="$2" 'BEGIN { s = sprintf("%.*f", p, v); if (p == 0 && (v >= 1000 || v <= -1000)) { t = ""; while (length(s) > 3 && substr(s, length(s) - 3, 1) ~ /[0-9]/) { t = "," substr(s, length(s) - 2) t; s = substr(s, 1, length(s) - 3) } s = s t } print s }'; }
 goal_number() { if [[ $1 =~ ^[0-9]+$ ]]; then fmt "$1" 0; else echo "$1"; fi; }
 goal_text() { case $1 in "") ;; "<=0" | "0") echo 0 ;; ">="*) echo "≥ $(goal_number "${1#>=}")" ;; "<="*) echo "≤ $(goal_number "${1#<=}")" ;; *) echo "$1" ;; esac; }
 met() { # met VALUE GOAL
@@ -86,9 +86,9 @@ FIGURES=(
   "issuance.memory_unpinned|issuance, memory store, gateway not pinned (the RSS run), codes/s|0"
   "issuance.redis|issuance, Redis (one replica), codes/s|0"
   "issuance.redis_2_replicas|issuance, Redis (two replicas at once), codes/s|0"
-  "rss_per_live_code|RSS per live code (memory store), bytes|0"
-  "rss_per_live_session|RSS per live session (memory store), bytes|0"
-  "rss_per_live_access_request|RSS per live access request (memory store), bytes|0"
+  "rss_per_live_code.memory|RSS per live code (memory store), bytes|0"
+  "rss_per_live_session.memory|RSS per live session (memory store), bytes|0"
+  "rss_per_live_access_request.memory|RSS per live access request (memory store), bytes|0"
   "access.memory.cycles_per_s|access requests created, approved, picked up, memory, cycles/s|0"
   "access.redis.cycles_per_s|access requests created, approved, picked up, Redis, cycles/s|0"
   "ratio.f_over_e|scaling 1 → 2 Redis replicas (f/e)|2"
@@ -147,7 +147,8 @@ chart_rows() { # chart_rows FILE KEY|LABEL …
     has "$key" || continue
     printf '"%s"' "$label"
     for ((r = 1; r <= 3; r++)); do
-      x=$( ((r <= n)) && value "$key" "$r" || true)
+      x=""
+      if ((r <= n)); then x=$(value "$key" "$r"); fi
       printf ' %s' "${x:-NaN}"
     done
     goal=$(goal_of "$key")
