@@ -4,6 +4,9 @@
 --   BENCH_MODE=latched  header "X-Latch-Code: <next unused code>" from this thread's own file
 --                       $BENCH_CODES/codes-<thread>.txt, starting after the line saved in $BENCH_OFFSETS
 --                       (one line per thread); the new offsets are written back when the run ends.
+--   BENCH_MODE=session  header "X-Latch-Session: <token>", the tokens of sessions opened beforehand, one per line
+--                       in this thread's own file $BENCH_SESSIONS/tokens-<thread>.txt, taken in turn (one
+--                       session per client: the thread's connections share its tokens round-robin).
 -- Every response other than 200 is counted. Prints one line:
 -- RESULT requests= duration_us= rps= p50_us= p99_us= non200= exhausted= socket_errors= timeouts=
 
@@ -27,8 +30,9 @@ end
 function init(args)
   non200, taken, exhausted, offset = 0, 0, 0, 0
   latched = os.getenv("BENCH_MODE") == "latched"
+  session = os.getenv("BENCH_MODE") == "session"
   local host = wrk.headers["Host"] or (wrk.host .. ":" .. wrk.port)
-  local name = latched and "X-Latch-Code" or "X-Bench-Code"
+  local name = latched and "X-Latch-Code" or (session and "X-Latch-Session" or "X-Bench-Code")
   prefix = "GET " .. wrk.path .. " HTTP/1.1\r\nHost: " .. host .. "\r\n" .. name .. ": "
   plain = prefix .. "00000-00000\r\n\r\n"
   bare = "GET " .. wrk.path .. " HTTP/1.1\r\nHost: " .. host .. "\r\n\r\n"
@@ -37,9 +41,20 @@ function init(args)
     codes = assert(io.open(os.getenv("BENCH_CODES") .. "/codes-" .. id .. ".txt", "r"))
     for _ = 1, offset do codes:read("*l") end
   end
+  if session then
+    sessions, turn = {}, 0
+    local f = assert(io.open(os.getenv("BENCH_SESSIONS") .. "/tokens-" .. id .. ".txt", "r"))
+    for token in f:lines() do sessions[#sessions + 1] = prefix .. token .. "\r\n\r\n" end
+    f:close()
+    assert(#sessions > 0, "no session token for thread " .. id)
+  end
 end
 
 function request()
+  if session then
+    turn = turn % #sessions + 1
+    return sessions[turn]
+  end
   if not latched then
     return plain
   end
