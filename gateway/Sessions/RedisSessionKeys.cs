@@ -14,8 +14,8 @@ namespace LatchGateway.Sessions;
 /// <item><c>{prefix}:session:{tag}:{digest}</c> — hash: one session (no token, only its digest in the key); expires a
 /// grace after its end time, or after its idle timeout.</item>
 /// <item><c>{prefix}:session-id:{tag}:{id}</c> — string: the token digest of the session with that id; expires with it.</item>
-/// <item><c>{prefix}:session-index:{tag}</c> — sorted set of the shard's sessions as <c>{code id}:{token digest}</c>,
-/// scored by end time (ms); pruned on add. It lists the sessions (every shard's) and finds those of a code (its
+/// <item><c>{prefix}:session-index:{tag}</c> — sorted set of the sessions opened by the shard's codes, as
+/// <c>{code id}:{token digest}</c>, scored by end time (ms); pruned on add. It lists the sessions (every shard's) and finds those of a code (its
 /// shard's), so a code needs no key of its own that outlives it.</item>
 /// </list>
 /// </summary>
@@ -33,7 +33,8 @@ internal sealed class RedisSessionKeys
     /// <summary>The index of each shard, in shard order.</summary>
     public IReadOnlyList<RedisKey> Indexes => _indexes;
 
-    public RedisKey Index(CodeDigest tokenDigest) => _indexes[CodeShard.Of(tokenDigest)];
+    /// <summary>The index of a code's shard, named by the code's digest (the sessions it opens are listed there).</summary>
+    public RedisKey Index(CodeDigest codeDigest) => _indexes[CodeShard.Of(codeDigest)];
 
     public RedisKey Session(CodeDigest tokenDigest) =>
         $"{_prefix}:session:{{{RedisKeys.ShardTags[CodeShard.Of(tokenDigest)]}}}:{tokenDigest.ToHex()}";

@@ -41,9 +41,9 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
         return await connection.RunAsync(async db =>
         {
             // The id is claimed first: a session is never found by its token without its id being its own.
-            if (_keys.Id(session.Id) is not { } id)
+            if (_keys.Id(session.Id) is not { } id || _keys.IndexOf(session.CodeId) is not { } index)
             {
-                throw new ArgumentException("A session's id must name a shard.", nameof(session));
+                throw new ArgumentException("A session's id and its code's id must each name a shard.", nameof(session));
             }
 
             if (!await db.StringSetAsync(id, hex, TimeSpan.FromMilliseconds(endsIn), When.NotExists).ConfigureAwait(false))
@@ -64,7 +64,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
 
             await db.ScriptEvaluateAsync(
                 RedisScripts.Index,
-                [_keys.Index(session.TokenDigest)],
+                [index],
                 [RedisSessionKeys.Member(session.CodeId, session.TokenDigest), expiresMs, now.ToUnixTimeMilliseconds(), endsIn]).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
@@ -82,7 +82,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
         var hex = draft.TokenDigest.ToHex();
         var result = await connection.RunAsync(db => db.ScriptEvaluateAsync(
             RedisSessionScripts.ConsumeAndOpen,
-            [_codeKeys.Code(codeDigest), _keys.Session(draft.TokenDigest), id, _keys.Index(draft.TokenDigest)],
+            [_codeKeys.Code(codeDigest), _keys.Session(draft.TokenDigest), id, _keys.Index(codeDigest)],
             [
                 draft.Now.ToUnixTimeMilliseconds(), draft.Route.RouteId, draft.Presenter ?? "", draft.PresenterHost.ToString(), draft.Id, hex,
                 (long)draft.Route.Lifetime.TotalMilliseconds, (long)(draft.Route.IdleTimeout?.TotalMilliseconds ?? 0), (long)EndGrace.TotalMilliseconds,
@@ -100,14 +100,14 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
     public async ValueTask<bool> DiscardAsync(LatchSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (_keys.Id(session.Id) is not { } id)
+        if (_keys.Id(session.Id) is not { } id || _keys.IndexOf(session.CodeId) is not { } index)
         {
             return false;
         }
 
         var found = await connection.RunAsync(db => db.ScriptEvaluateAsync(
             RedisSessionScripts.Discard,
-            [_keys.Session(session.TokenDigest), id, _keys.Index(session.TokenDigest)],
+            [_keys.Session(session.TokenDigest), id, index],
             [RedisSessionKeys.Member(session.CodeId, session.TokenDigest)])).ConfigureAwait(false);
         return (int)found == 1;
     }
@@ -251,7 +251,10 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
                 _ = db.KeyDeleteAsync(id, CommandFlags.FireAndForget);
             }
 
-            _ = db.SortedSetRemoveAsync(_keys.Index(session.TokenDigest), RedisSessionKeys.Member(session.CodeId, session.TokenDigest), CommandFlags.FireAndForget);
+            if (_keys.IndexOf(session.CodeId) is { } index)
+            {
+                _ = db.SortedSetRemoveAsync(index, RedisSessionKeys.Member(session.CodeId, session.TokenDigest), CommandFlags.FireAndForget);
+            }
         }
         catch (RedisException)
         {
