@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using LatchGateway.Tests.Infrastructure;
 using LatchGateway.Tests.Sessions;
 using Xunit.Abstractions;
@@ -210,7 +211,14 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
         Assert.True(await LatchHttp.EventuallyAsync(
             async () =>
             {
-                code = await gateway.IssueAsync("console");
+                using var admin = gateway.CreateAdminClient();
+                using var issued = await admin.PostAsJsonAsync("admin/codes", new { route = "console" });
+                if (issued.StatusCode != HttpStatusCode.Created)
+                {
+                    return false;
+                }
+
+                code = System.Text.Json.JsonSerializer.Deserialize<IssuedCode>(await issued.Content.ReadAsStringAsync(), GatewayInstance.Json)!;
                 using var opened = await client.GetAsync($"{LatchHttp.UniquePath("/console/")}?latch_code={code.Code}");
                 if (opened.StatusCode != HttpStatusCode.SeeOther)
                 {
