@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using LatchGateway.Contracts;
@@ -12,6 +11,8 @@ namespace LatchGateway.Admin.Authentication;
 /// <summary>
 /// Authenticates admin calls by the <c>X-Api-Key</c> header against the configured key digests. Wrong keys count
 /// against the caller's address; a locked-out address is answered 429 with <c>Retry-After</c>, whatever key it sends.
+/// An endpoint marked <see cref="CallerLockout.CheckedByEndpoint"/> looks a right key's lockout up itself, alongside
+/// its own store call.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -50,7 +51,17 @@ internal sealed class ApiKeyAuthenticationHandler(
                     : "The API key is not valid.");
             }
 
-            _lockedOutFor = await limiter.GetLockoutAsync(client, Context.RequestAborted);
+            if (Context.GetEndpoint()?.Metadata.GetMetadata<CallerLockout.CheckedByEndpoint>() is not null)
+            {
+                // The endpoint looks the lockout up together with its own store call (and answers 429 whatever it would
+                // have answered else); a forbidden key is looked up in HandleForbiddenAsync.
+                CallerLockout.Defer(Context);
+            }
+            else
+            {
+                _lockedOutFor = await limiter.GetLockoutAsync(client, Context.RequestAborted);
+            }
+
             if (_lockedOutFor > TimeSpan.Zero)
             {
                 return AuthenticateResult.Fail("The caller is locked out after repeated wrong API keys.");
@@ -81,14 +92,36 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (_lockedOutFor > TimeSpan.Zero)
         {
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(_lockedOutFor.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return AdminProblems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many wrong API keys from this address; try again later.");
+            return CallerLockout.WriteAsync(Context, _lockedOutFor);
         }
 
         Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
         return AdminProblems.Write(Context, StatusCodes.Status401Unauthorized, "A valid X-Api-Key header is required.");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        AdminProblems.Write(Context, StatusCodes.Status403Forbidden, "The API key does not have the scope this call needs.");
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        if (CallerLockout.IsDeferred(Context))
+        {
+            // Left to an endpoint that is not reached: a locked-out caller learns nothing of its key's scopes.
+            TimeSpan lockedOutFor;
+            try
+            {
+                lockedOutFor = await CallerLockout.LookUpAsync(Context, limiter, Context.RequestAborted);
+            }
+            catch (LatchStoreUnavailableException)
+            {
+                await AdminProblems.WriteStoreUnavailable(Context);
+                return;
+            }
+
+            if (lockedOutFor > TimeSpan.Zero)
+            {
+                await CallerLockout.WriteAsync(Context, lockedOutFor);
+                return;
+            }
+        }
+
+        await AdminProblems.Write(Context, StatusCodes.Status403Forbidden, "The API key does not have the scope this call needs.");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using LatchGateway.Admin.Authentication;
 using LatchGateway.Admin.OpenApi;
 using LatchGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
@@ -24,6 +25,7 @@ internal static class CodesApi
         codes.MapPost("/", IssueAsync)
             .WithName("issueCode")
             .RequireAuthorization(AdminScopes.CodesIssue)
+            .WithMetadata(new CallerLockout.CheckedByEndpoint())
             .WithSummary("Issue a code. The response is the only place the code ever appears.")
             .WithMetadata(new LatchAdminOpenApi.JsonBodyMetadata(typeof(IssueCodeRequest), Required: true))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -52,6 +54,7 @@ internal static class CodesApi
         ClaimsPrincipal caller,
         ILatchCodeService codes,
         IssueCodeRequestReader reader,
+        IApiKeyAttemptLimiter limiter,
         CancellationToken cancellationToken)
     {
         IssueCodeRequest? body;
@@ -62,24 +65,62 @@ internal static class CodesApi
         }
         catch (BadHttpRequestException exception)
         {
-            return TypedResults.Problem(detail: "The request body could not be read.", statusCode: exception.StatusCode);
+            return await LockedOutAsync(context, limiter, cancellationToken)
+                ?? TypedResults.Problem(detail: "The request body could not be read.", statusCode: exception.StatusCode);
         }
 
-        if (body is null)
+        if (body is not null)
         {
-            return TypedResults.ValidationProblem(errors!);
+            errors = reader.Validate(body, codes.DefaultTtl, codes.MaxTtl, out var routeId, out var network, out var ttl, out var session);
+            if (errors is null)
+            {
+                var issue = new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, AdminActor.Of(context, caller)) { SessionLifetime = session };
+                return await IssueCheckedAsync(context, codes, limiter, issue, cancellationToken);
+            }
         }
 
-        errors = reader.Validate(body, codes.DefaultTtl, codes.MaxTtl, out var routeId, out var network, out var ttl, out var session);
-        if (errors is not null)
+        if (await LockedOutAsync(context, limiter, cancellationToken) is { } lockedOut)
         {
-            return TypedResults.ValidationProblem(errors);
+            return lockedOut;
         }
 
-        var issued = await codes.IssueAsync(
-            new LatchCodeIssue(routeId, body.User, network, ttl, body.Reason, AdminActor.Of(context, caller)) { SessionLifetime = session },
+        return TypedResults.ValidationProblem(errors!);
+    }
+
+    /// <summary>
+    /// Issues the code. When the authentication handler left the caller's lockout to this endpoint, its lookup is sent
+    /// together with the issue (one round trip to Redis); a caller found locked out gets 429, and the code stored
+    /// meanwhile is revoked unannounced.
+    /// </summary>
+    private static async Task<Results<Created<IssuedCodeResponse>, ValidationProblem, ProblemHttpResult>> IssueCheckedAsync(
+        HttpContext context, ILatchCodeService codes, IApiKeyAttemptLimiter limiter, LatchCodeIssue issue, CancellationToken cancellationToken)
+    {
+        if (!CallerLockout.IsDeferred(context))
+        {
+            var issued = await codes.IssueAsync(issue, cancellationToken);
+            return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
+        }
+
+        var lockedOutFor = TimeSpan.Zero;
+        var unlessLockedOut = await codes.IssueUnlessAsync(
+            issue,
+            async token => (lockedOutFor = await CallerLockout.LookUpAsync(context, limiter, token)) > TimeSpan.Zero,
             cancellationToken);
-        return TypedResults.Created($"/admin/codes/{issued.Info.Id}", IssuedCodeResponse.From(issued));
+        return unlessLockedOut is { } code
+            ? TypedResults.Created($"/admin/codes/{code.Info.Id}", IssuedCodeResponse.From(code))
+            : CallerLockout.Problem(context, lockedOutFor);
+    }
+
+    /// <summary>The 429 of a caller whose lockout was left to this endpoint and who is locked out; else null.</summary>
+    private static async Task<ProblemHttpResult?> LockedOutAsync(HttpContext context, IApiKeyAttemptLimiter limiter, CancellationToken cancellationToken)
+    {
+        if (!CallerLockout.IsDeferred(context))
+        {
+            return null;
+        }
+
+        var lockedOutFor = await CallerLockout.LookUpAsync(context, limiter, cancellationToken);
+        return lockedOutFor > TimeSpan.Zero ? CallerLockout.Problem(context, lockedOutFor) : null;
     }
 
     /// <summary>

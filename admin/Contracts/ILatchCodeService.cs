@@ -17,6 +17,15 @@ public interface ILatchCodeService
     ValueTask<IssuedLatchCode> IssueAsync(LatchCodeIssue request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Issues a new code unless <paramref name="veto"/> says no. The veto is called once the code's store call is
+    /// sent and before it is answered, so that a store call of its own travels with it (one round trip to Redis);
+    /// when it answers true (or fails), the code — stored by then — is revoked unannounced, and null returned: nobody
+    /// was given it.
+    /// </summary>
+    ValueTask<IssuedLatchCode?> IssueUnlessAsync(
+        LatchCodeIssue request, Func<CancellationToken, ValueTask<bool>> veto, CancellationToken cancellationToken);
+
+    /// <summary>
     /// One page of live codes, newest first, optionally filtered by route and user; null when the query's cursor is
     /// not one this service gave (the caller's mistake, a 400). A page is as long as the query's limit unless it is
     /// the last; following the cursors shows every code live throughout exactly once.

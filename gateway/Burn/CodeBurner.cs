@@ -30,9 +30,12 @@ internal sealed class CodeBurner(ILatchStore store, CodeHasher hasher, TimeProvi
         CodeDigest digest, string route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
         var consumed = await store.ConsumeAsync(digest, cancellationToken).ConfigureAwait(false);
-        return new LatchDecision(
-            Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record, consumed.Record is not null && consumed.PriorState == CodeState.Live);
+        return Decide(consumed, route, clientIp, user);
     }
+
+    /// <summary>The decision on a presentation on <paramref name="route"/> whose consume found <paramref name="consumed"/>.</summary>
+    public LatchDecision Decide(ConsumeResult consumed, string route, IPAddress? clientIp, string? user) =>
+        new(Judge(consumed, route, clientIp, user, timeProvider.GetUtcNow()), consumed.Record, consumed.Record is not null && consumed.PriorState == CodeState.Live);
 
     /// <summary>Undoes what <see cref="BurnAsync"/> consumed, for a presentation refused after all because its client or user is locked out.</summary>
     public ValueTask RestoreAsync(LatchDecision decision, CancellationToken cancellationToken) =>

@@ -37,6 +37,58 @@ internal sealed class LatchCodeService(
         return Announce(display, record, request.Actor);
     }
 
+    public async ValueTask<IssuedLatchCode?> IssueUnlessAsync(
+        LatchCodeIssue request, Func<CancellationToken, ValueTask<bool>> veto, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(veto);
+
+        // The store call is sent before StoreNewAsync first awaits: the veto's own call goes out behind it.
+        var stored = StoreNewAsync(request, cancellationToken);
+        var vetoed = veto(cancellationToken);
+        (string Display, LatchCodeRecord Record) code;
+        try
+        {
+            code = await stored.ConfigureAwait(false);
+        }
+        catch
+        {
+            await Observe(vetoed).ConfigureAwait(false);
+            throw;
+        }
+
+        bool refused;
+        try
+        {
+            refused = await vetoed.ConfigureAwait(false);
+        }
+        catch
+        {
+            await DiscardAsync(code.Record.Id).ConfigureAwait(false);
+            throw;
+        }
+
+        if (refused)
+        {
+            await DiscardAsync(code.Record.Id).ConfigureAwait(false);
+            return null;
+        }
+
+        return Announce(code.Display, code.Record, request.Actor);
+    }
+
+    /// <summary>Awaits a call whose outcome no longer matters, so that its failure is observed, not thrown.</summary>
+    private static async ValueTask Observe(ValueTask<bool> call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The store call's failure is the one reported.
+        }
+    }
+
     /// <summary>
     /// Issues a code only if <paramref name="claim"/>, called with the stored code's id, succeeds: the code is live
     /// before anyone is told of it, and one that loses its claim is revoked unannounced (it never left the gateway).

@@ -25,6 +25,13 @@ internal interface ISessionStore
     /// <summary>Ends the session with this id at once; the ended session, or null when no open session has it.</summary>
     ValueTask<LatchSession?> EndAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes back a session just opened that nobody was told of, because its presentation was refused after all
+    /// (an address outside the code's network, a presenter found locked out): it is removed, not reported ended.
+    /// True when it was still there.
+    /// </summary>
+    ValueTask<bool> DiscardAsync(LatchSession session, CancellationToken cancellationToken);
+
     /// <summary>Ends at once every session the code with this id opened; the sessions ended.</summary>
     ValueTask<IReadOnlyList<LatchSession>> EndOpenedByAsync(string codeId, CancellationToken cancellationToken);
 }

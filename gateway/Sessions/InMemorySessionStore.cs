@@ -82,6 +82,18 @@ internal sealed class InMemorySessionStore(TimeProvider timeProvider) : ISession
         return ValueTask.FromResult<LatchSession?>(entry.Session);
     }
 
+    public ValueTask<bool> DiscardAsync(LatchSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!_byToken.TryGetValue(session.TokenDigest, out var entry) || entry.Session != session || !entry.TryEnd())
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        Remove(entry);
+        return ValueTask.FromResult(true);
+    }
+
     public ValueTask<IReadOnlyList<LatchSession>> EndOpenedByAsync(string codeId, CancellationToken cancellationToken)
     {
         var ended = new List<LatchSession>();

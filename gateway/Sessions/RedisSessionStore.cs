@@ -9,9 +9,10 @@ namespace LatchGateway.Sessions;
 
 /// <summary>
 /// Sessions in Redis, shared by every replica (key layout in <see cref="RedisSessionKeys"/>). A session's state is
-/// its one hash, and each change to it (add, use, end) is one single-key Lua script, so it ends once, for every
-/// replica at once. The id pointer, the code's set and the index are kept beside it for lookups and are tidied after
-/// an end; a stale entry in them finds no hash and counts for nothing. Redis holds only token digests; times are
+/// its one hash, and each change to it (open, use, end) is one Lua script on one slot, so it ends once, for every
+/// replica at once; opening also consumes the code, in the same script (<see cref="ConsumeAndOpenAsync"/>). The id
+/// pointer and the shard's index are kept beside it for lookups and are tidied after an end; a stale entry in them
+/// finds no hash and counts for nothing. Redis holds only token digests; times are
 /// kept to the millisecond. Any Redis failure surfaces as <see cref="Contracts.LatchStoreUnavailableException"/>.
 /// </summary>
 /// <remarks>
@@ -19,12 +20,14 @@ namespace LatchGateway.Sessions;
 /// idle timeout, so most requests cost a read and no write; the idle end then comes after between 0.75 and 1 times
 /// the idle timeout without a request — never later than configured.
 /// </remarks>
-internal sealed class RedisSessionStore(RedisConnection connection, IOptions<LatchStoreOptions> options, TimeProvider timeProvider) : ISessionStore
+internal sealed class RedisSessionStore(RedisConnection connection, IOptions<LatchStoreOptions> options, TimeProvider timeProvider)
+    : ISessionStore, ISessionOpeningStore
 {
     /// <summary>How long a session's key outlives its end, so that a request just after it is told why it ended.</summary>
     public static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(30);
 
     private readonly RedisSessionKeys _keys = new(options.Value.KeyPrefix);
+    private readonly RedisKeys _codeKeys = new(options.Value.KeyPrefix);
 
     public async ValueTask<bool> TryAddAsync(LatchSession session, CancellationToken cancellationToken)
     {
@@ -38,13 +41,17 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
         return await connection.RunAsync(async db =>
         {
             // The id is claimed first: a session is never found by its token without its id being its own.
-            var id = _keys.Id(session.Id);
+            if (_keys.Id(session.Id) is not { } id || _keys.IndexOf(session.CodeId) is not { } index)
+            {
+                throw new ArgumentException("A session's id and its code's id must each name a shard.", nameof(session));
+            }
+
             if (!await db.StringSetAsync(id, hex, TimeSpan.FromMilliseconds(endsIn), When.NotExists).ConfigureAwait(false))
             {
                 return false;
             }
 
-            var added = (int)await db.ScriptEvaluateAsync(RedisSessionScripts.Add, [_keys.Session(hex)],
+            var added = (int)await db.ScriptEvaluateAsync(RedisSessionScripts.Add, [_keys.Session(session.TokenDigest)],
             [
                 session.Id, session.CodeId, session.Route, session.User ?? "", session.Network.ToString(),
                 openedMs, expiresMs, (long)(session.IdleTimeout?.TotalMilliseconds ?? 0), openedMs, KeyTtl(idleAt, now),
@@ -55,11 +62,54 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
                 return false;
             }
 
-            await Task.WhenAll(
-                db.ScriptEvaluateAsync(Store.Redis.RedisScripts.Index, [_keys.Index], [hex, expiresMs, now.ToUnixTimeMilliseconds(), endsIn]),
-                db.ScriptEvaluateAsync(RedisSessionScripts.OpenedBy, [_keys.OpenedBy(session.CodeId)], [hex, endsIn])).ConfigureAwait(false);
+            await db.ScriptEvaluateAsync(
+                RedisScripts.Index,
+                [index],
+                [RedisSessionKeys.Member(session.CodeId, session.TokenDigest), expiresMs, now.ToUnixTimeMilliseconds(), endsIn]).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
+    }
+
+    public async ValueTask<(ConsumeResult Consumed, LatchSession? Opened)> ConsumeAndOpenAsync(
+        CodeDigest codeDigest, SessionDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (CodeShard.Of(draft.TokenDigest) != CodeShard.Of(codeDigest) || _keys.Id(draft.Id) is not { } id || CodeShard.Of(draft.Id) != CodeShard.Of(codeDigest))
+        {
+            throw new ArgumentException("A session's token and id must be drawn in the shard of the code that opens it.", nameof(draft));
+        }
+
+        var hex = draft.TokenDigest.ToHex();
+        var result = await connection.RunAsync(db => db.ScriptEvaluateAsync(
+            RedisSessionScripts.ConsumeAndOpen,
+            [_codeKeys.Code(codeDigest), _keys.Session(draft.TokenDigest), id, _keys.Index(codeDigest)],
+            [
+                draft.Now.ToUnixTimeMilliseconds(), draft.Route.RouteId, draft.Presenter ?? "", draft.PresenterHost.ToString(), draft.Id, hex,
+                (long)draft.Route.Lifetime.TotalMilliseconds, (long)(draft.Route.IdleTimeout?.TotalMilliseconds ?? 0), (long)EndGrace.TotalMilliseconds,
+            ])).ConfigureAwait(false);
+        if (result.IsNull || result.Resp2Type != ResultType.Array)
+        {
+            return (ConsumeResult.NotFound, null);
+        }
+
+        var values = (RedisValue[])result!;
+        var consumed = RedisLatchStore.ToConsumeResult(values[..RedisScripts.Fields.Length], codeDigest);
+        return (consumed, (int)values[RedisScripts.Fields.Length] == 1 && consumed.Record is { } code ? draft.For(code) : null);
+    }
+
+    public async ValueTask<bool> DiscardAsync(LatchSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (_keys.Id(session.Id) is not { } id || _keys.IndexOf(session.CodeId) is not { } index)
+        {
+            return false;
+        }
+
+        var found = await connection.RunAsync(db => db.ScriptEvaluateAsync(
+            RedisSessionScripts.Discard,
+            [_keys.Session(session.TokenDigest), id, index],
+            [RedisSessionKeys.Member(session.CodeId, session.TokenDigest)])).ConfigureAwait(false);
+        return (int)found == 1;
     }
 
     public async ValueTask<SessionLookup> UseAsync(CodeDigest tokenDigest, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -91,15 +141,16 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
     public async ValueTask<IReadOnlyList<LatchSession>> ListAsync(string? route, string? user, CancellationToken cancellationToken) =>
         await connection.RunAsync<IReadOnlyList<LatchSession>>(async db =>
         {
+            // Every shard's index, then the sessions: each step one pipelined batch, on every node of a Cluster.
             var now = timeProvider.GetUtcNow();
-            var members = await db.SortedSetRangeByScoreAsync(_keys.Index, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)
-                .ConfigureAwait(false);
+            var shards = await Task.WhenAll(_keys.Indexes.Select(index =>
+                db.SortedSetRangeByScoreAsync(index, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start))).ConfigureAwait(false);
             var fields = Array.ConvertAll(RedisSessionScripts.Fields, static f => (RedisValue)f);
-            var digests = new List<CodeDigest>(members.Length);
-            var reads = new List<Task<RedisValue[]>>(members.Length);
-            foreach (var member in members)
+            var digests = new List<CodeDigest>();
+            var reads = new List<Task<RedisValue[]>>();
+            foreach (var member in shards.SelectMany(static members => members))
             {
-                if (CodeDigest.TryParseHex(member.ToString(), out var digest))
+                if (RedisSessionKeys.TryParseMember(member.ToString(), out _, out var digest))
                 {
                     digests.Add(digest);
                     reads.Add(db.HashGetAsync(_keys.Session(digest), fields));
@@ -130,7 +181,12 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
     public async ValueTask<LatchSession?> EndAsync(string id, CancellationToken cancellationToken) =>
         await connection.RunAsync(async db =>
         {
-            var hex = await db.StringGetAsync(_keys.Id(id)).ConfigureAwait(false);
+            if (_keys.Id(id) is not { } key)
+            {
+                return null;
+            }
+
+            var hex = await db.StringGetAsync(key).ConfigureAwait(false);
             return !hex.IsNullOrEmpty && CodeDigest.TryParseHex(hex.ToString(), out var digest)
                 ? await EndAsync(db, digest, onlyIfOpen: true).ConfigureAwait(false)
                 : null;
@@ -139,11 +195,17 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
     public async ValueTask<IReadOnlyList<LatchSession>> EndOpenedByAsync(string codeId, CancellationToken cancellationToken) =>
         await connection.RunAsync<IReadOnlyList<LatchSession>>(async db =>
         {
-            // Like the memory store, a code's revocation ends its sessions whether or not a request saw them end.
+            // Like the memory store, a code's revocation ends its sessions whether or not a request saw them end. They
+            // are listed in the index of the code's shard, under its id.
             var ends = new List<Task<LatchSession?>>();
-            foreach (var member in await db.SetMembersAsync(_keys.OpenedBy(codeId)).ConfigureAwait(false))
+            if (_keys.IndexOf(codeId) is not { } index)
             {
-                if (CodeDigest.TryParseHex(member.ToString(), out var digest))
+                return [];
+            }
+
+            foreach (var member in await db.SortedSetRangeByRankAsync(index).ConfigureAwait(false))
+            {
+                if (RedisSessionKeys.TryParseMember(member.ToString(), out var owner, out var digest) && string.Equals(owner, codeId, StringComparison.Ordinal))
                 {
                     ends.Add(EndAsync(db, digest, onlyIfOpen: false));
                 }
@@ -182,12 +244,17 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
     /// </summary>
     private void Forget(IDatabase db, LatchSession session)
     {
-        var hex = session.TokenDigest.ToHex();
         try
         {
-            _ = db.KeyDeleteAsync(_keys.Id(session.Id), CommandFlags.FireAndForget);
-            _ = db.SetRemoveAsync(_keys.OpenedBy(session.CodeId), hex, CommandFlags.FireAndForget);
-            _ = db.SortedSetRemoveAsync(_keys.Index, hex, CommandFlags.FireAndForget);
+            if (_keys.Id(session.Id) is { } id)
+            {
+                _ = db.KeyDeleteAsync(id, CommandFlags.FireAndForget);
+            }
+
+            if (_keys.IndexOf(session.CodeId) is { } index)
+            {
+                _ = db.SortedSetRemoveAsync(index, RedisSessionKeys.Member(session.CodeId, session.TokenDigest), CommandFlags.FireAndForget);
+            }
         }
         catch (RedisException)
         {

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using LatchGateway.Audit;
+using LatchGateway.Burn;
 using LatchGateway.Codes;
 using LatchGateway.Diagnostics;
 using LatchGateway.Notifications;
-using LatchGateway.Store;
 using LatchGateway.Transforms;
 
 namespace LatchGateway.Sessions;
@@ -66,29 +66,70 @@ internal sealed class SessionGate(
     }
 
     /// <summary>
-    /// Opens a session for an accepted code and hands the client its cookie: a <c>GET</c>/<c>HEAD</c> that brought
-    /// the code in the query string is answered <c>303</c> to the same URL without it (true: the request is
-    /// answered); any other request goes on, the cookie added to the backend's answer.
+    /// Burns a code presented on a Session route and opens its session: on a store that can (Redis), in the same
+    /// atomic step as the consume — one script, one round trip, sent before this returns — else just after an
+    /// accepted consume. The session is opened before the presentation is judged whole (the client's address, its
+    /// lockout): the caller announces it (<see cref="AnnounceAsync"/>) when the presentation is accepted, and
+    /// discards it (<see cref="DiscardAsync"/>) when not. A code opens at most one session.
     /// </summary>
-    public async ValueTask<bool> OpenAsync(HttpContext http, SessionRoute route, LatchCodeRecord code, IPAddress? clientIp, CancellationToken cancellationToken)
+    public async ValueTask<(LatchDecision Decision, OpenedSession? Opened)> PresentAsync(
+        CodeBurner burner, CodeDigest digest, SessionRoute route, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(burner);
+        ArgumentNullException.ThrowIfNull(route);
         var now = timeProvider.GetUtcNow();
-        var lifetime = code.SessionLifetime is { } asked && asked < route.Lifetime ? asked : route.Lifetime;
-        var network = code.Network ?? SingleHost(clientIp);
-        var token = NewToken();
-        var session = new LatchSession(
-            NewId(), hasher.Compute(token), code.Id, route.RouteId, code.User, network, now, now + lifetime, route.IdleTimeout);
-        if (!await store.TryAddAsync(session, cancellationToken).ConfigureAwait(false))
+        if (store is ISessionOpeningStore opening)
+        {
+            // The session's token and id are drawn in the code's shard: the code and its session share one slot.
+            var shard = CodeShard.Of(digest);
+            var (token, tokenDigest) = NewToken(shard);
+            var draft = new SessionDraft(CodeShard.NewId(digest), tokenDigest, route, user, SingleHost(clientIp), now);
+            var (consumed, session) = await opening.ConsumeAndOpenAsync(digest, draft, cancellationToken).ConfigureAwait(false);
+            var judged = burner.Decide(consumed, route.RouteId, clientIp, user);
+            return (judged, session is null ? null : new OpenedSession(session, token, draft.LifetimeFor(consumed.Record!)));
+        }
+
+        var decision = await burner.ConsumeAsync(digest, route.RouteId, clientIp, user, cancellationToken).ConfigureAwait(false);
+        if (decision.Outcome != LatchOutcome.Accepted)
+        {
+            return (decision, null);
+        }
+
+        var plain = NewToken();
+        var opened = new SessionDraft(NewId(), hasher.Compute(plain), route, user, SingleHost(clientIp), now);
+        var added = opened.For(decision.Record!);
+        if (!await store.TryAddAsync(added, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("A fresh session token or id collided with a stored one.");
         }
 
+        return (decision, new OpenedSession(added, plain, opened.LifetimeFor(decision.Record!)));
+    }
+
+    /// <summary>Takes back a session <see cref="PresentAsync"/> opened for a presentation refused after all; nothing is reported.</summary>
+    public ValueTask<bool> DiscardAsync(OpenedSession opened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        return store.DiscardAsync(opened.Session, cancellationToken);
+    }
+
+    /// <summary>
+    /// Announces the session an accepted code opened and hands the client its cookie: a <c>GET</c>/<c>HEAD</c> that
+    /// brought the code in the query string is answered <c>303</c> to the same URL without it (true: the request is
+    /// answered); any other request goes on, the cookie added to the backend's answer.
+    /// </summary>
+    public async ValueTask<bool> AnnounceAsync(HttpContext http, SessionRoute route, OpenedSession opened, IPAddress? clientIp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(opened);
+        var (session, token, lifetime) = opened;
         metrics.SessionOpened(route.RouteId);
         audit.SessionOpened(session, clientIp);
-        Log.SessionOpened(logger, route.RouteId, session.Id, code.Id, session.ExpiresAt);
+        Log.SessionOpened(logger, route.RouteId, session.Id, session.CodeId, session.ExpiresAt);
         await notifications.PublishAsync(
             NotificationEvents.SessionOpened,
-            new NotificationData { SessionId = session.Id, CodeId = code.Id, Route = route.RouteId, User = code.User, ClientIp = clientIp?.ToString(), ExpiresAt = session.ExpiresAt },
+            new NotificationData { SessionId = session.Id, CodeId = session.CodeId, Route = route.RouteId, User = session.User, ClientIp = clientIp?.ToString(), ExpiresAt = session.ExpiresAt },
             cancellationToken).ConfigureAwait(false);
         var cookie = SessionCookie.Set(route, token, lifetime, http.Request.IsHttps);
 
@@ -137,6 +178,23 @@ internal sealed class SessionGate(
         clientIp is null ? new IPNetwork(IPAddress.None, 32) : new IPNetwork(clientIp, clientIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32);
 
     private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// A token (256 random bits, as any) whose keyed digest falls in <paramref name="shard"/>: tokens are drawn until
+    /// one does, 32 draws on average. Without the hash key nobody can tell which shard a token falls in.
+    /// </summary>
+    private (string Token, CodeDigest Digest) NewToken(int shard)
+    {
+        while (true)
+        {
+            var token = NewToken();
+            var digest = hasher.Compute(token);
+            if (CodeShard.Of(digest) == shard)
+            {
+                return (token, digest);
+            }
+        }
+    }
 
     private static string NewId() => Base64Url(RandomNumberGenerator.GetBytes(12));
 

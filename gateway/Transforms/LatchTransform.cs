@@ -49,6 +49,7 @@ internal sealed class LatchTransform(
         var user = identity.GetUser(http);
         LatchDecision decision;
         var lockedOutFor = TimeSpan.Zero;
+        OpenedSession? opened = null;
         try
         {
             if (session is not null
@@ -60,11 +61,11 @@ internal sealed class LatchTransform(
                 return;
             }
 
-            (decision, lockedOutFor) = await PresentAsync(PresentedCode.Read(http.Request), clientIp, user, context.CancellationToken)
+            (decision, lockedOutFor, opened) = await PresentAsync(PresentedCode.Read(http.Request), clientIp, user, context.CancellationToken)
                 .ConfigureAwait(false);
             if (lockedOutFor > TimeSpan.Zero)
             {
-                await RestoreAsync(decision, context.CancellationToken).ConfigureAwait(false);
+                await RestoreAsync(decision, opened, context.CancellationToken).ConfigureAwait(false);
                 decision = decision with { Outcome = LatchOutcome.LockedOut };
             }
         }
@@ -105,7 +106,7 @@ internal sealed class LatchTransform(
         if (decision.Outcome == LatchOutcome.Accepted)
         {
             Log.PresentationAccepted(logger, RouteId, decision.Record!.Id);
-            if (session is not null && await OpenSessionAsync(http, decision.Record, clientIp, context.CancellationToken).ConfigureAwait(false))
+            if (session is not null && await AnnounceSessionAsync(http, decision.Record, opened, clientIp, context.CancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -134,14 +135,23 @@ internal sealed class LatchTransform(
     }
 
     /// <summary>
-    /// Opens the session of an accepted code; true when the request was answered (the 303 that takes the code out
-    /// of the address bar). The code is burned by now: should the store fail here, the request fails closed.
+    /// Announces the session an accepted code opened; true when the request was answered (the 303 that takes the code
+    /// out of the address bar, or a 503). The code is burned by now: should no session have been opened, or the store
+    /// fail here, the request fails closed.
     /// </summary>
-    private async ValueTask<bool> OpenSessionAsync(HttpContext http, Store.LatchCodeRecord code, System.Net.IPAddress? clientIp, CancellationToken cancellationToken)
+    private async ValueTask<bool> AnnounceSessionAsync(
+        HttpContext http, Store.LatchCodeRecord code, OpenedSession? opened, System.Net.IPAddress? clientIp, CancellationToken cancellationToken)
     {
+        if (opened is null)
+        {
+            Log.SessionNotOpened(logger, RouteId, code.Id);
+            await LatchProblem.Unavailable.WriteAsync(http.Response).ConfigureAwait(false);
+            return true;
+        }
+
         try
         {
-            return await sessions.OpenAsync(http, session!, code, clientIp, cancellationToken).ConfigureAwait(false);
+            return await sessions.AnnounceAsync(http, session!, opened, clientIp, cancellationToken).ConfigureAwait(false);
         }
         catch (LatchStoreUnavailableException exception)
         {
@@ -159,41 +169,73 @@ internal sealed class LatchTransform(
     /// lookup ran, that is while fewer than <c>MaxFailures</c> refusals were counted. A refusal is counted (and the
     /// subject found locked out if it already was) in one atomic step per subject, a second round trip that only
     /// refusals make. The lockout left is zero when the decision stands; else the presentation is answered 429.
+    /// On a Session route the consume also opens the code's session, in the same step (<see cref="SessionGate.PresentAsync"/>):
+    /// opening is one round trip too. A session opened for a presentation refused after all is discarded, together
+    /// with the refusal's count (or with the code's restore, for a presenter found locked out).
     /// </summary>
-    private async ValueTask<(LatchDecision Decision, TimeSpan LockedOutFor)> PresentAsync(
+    private async ValueTask<(LatchDecision Decision, TimeSpan LockedOutFor, OpenedSession? Opened)> PresentAsync(
         string? presented, System.Net.IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {
         if (!burner.TryDigest(presented, out var digest, out var outcome))
         {
             // A request without a code needs no store: it is answered 401 whatever the store's state.
-            return (new LatchDecision(outcome, null), TimeSpan.Zero);
+            return (new LatchDecision(outcome, null), TimeSpan.Zero, null);
         }
 
-        var (decision, lockedOutFor) = await SentTogether.BothAsync(
-            burner.ConsumeAsync(digest, RouteId, clientIp, user, cancellationToken),
-            lockout.PeekRemainingAsync(clientIp, user, cancellationToken)).ConfigureAwait(false);
+        LatchDecision decision;
+        OpenedSession? opened = null;
+        TimeSpan lockedOutFor;
+        if (session is null)
+        {
+            (decision, lockedOutFor) = await SentTogether.BothAsync(
+                burner.ConsumeAsync(digest, RouteId, clientIp, user, cancellationToken),
+                lockout.PeekRemainingAsync(clientIp, user, cancellationToken)).ConfigureAwait(false);
+        }
+        else
+        {
+            ((decision, opened), lockedOutFor) = await SentTogether.BothAsync(
+                sessions.PresentAsync(burner, digest, session, clientIp, user, cancellationToken),
+                lockout.PeekRemainingAsync(clientIp, user, cancellationToken)).ConfigureAwait(false);
+        }
+
         if (decision.Outcome.IsRefusal())
         {
-            return (decision, await lockout.CountRefusalAsync(RouteId, clientIp, user, cancellationToken).ConfigureAwait(false));
+            var counted = lockout.CountRefusalAsync(RouteId, clientIp, user, cancellationToken);
+            return opened is null
+                ? (decision, await counted.ConfigureAwait(false), null)
+                : (decision, (await SentTogether.BothAsync(counted, sessions.DiscardAsync(opened, cancellationToken)).ConfigureAwait(false)).First, null);
         }
 
         if (decision.Outcome != LatchOutcome.Accepted || lockedOutFor <= TimeSpan.Zero)
         {
-            return (decision, TimeSpan.Zero);
+            return (decision, TimeSpan.Zero, opened);
         }
 
         // Found locked out: counted in its lockout's summary like any refusal while locked out. Should the lockout
         // have ended in the meantime, the refusal stands all the same, with the time the lookup found.
         var left = await lockout.GetRemainingAsync(clientIp, user, cancellationToken).ConfigureAwait(false);
-        return (decision, left > TimeSpan.Zero ? left : lockedOutFor);
+        return (decision, left > TimeSpan.Zero ? left : lockedOutFor, opened);
     }
 
     /// <summary>
-    /// A locked-out client or user consumes nothing: a code this presentation took is put back. Should the store
-    /// fail now, the code stays consumed (fail closed: its owner needs a new one) and the answer is still 429.
+    /// A locked-out client or user consumes nothing: the session this presentation opened is taken back, and the code
+    /// it took put back. Should the store fail now, the code stays consumed (fail closed: its owner needs a new one)
+    /// and the answer is still 429; a session not taken back was never handed out.
     /// </summary>
-    private async ValueTask RestoreAsync(LatchDecision decision, CancellationToken cancellationToken)
+    private async ValueTask RestoreAsync(LatchDecision decision, OpenedSession? opened, CancellationToken cancellationToken)
     {
+        if (opened is not null)
+        {
+            try
+            {
+                await sessions.DiscardAsync(opened, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LatchStoreUnavailableException exception)
+            {
+                Log.SessionDiscardFailed(logger, RouteId, opened.Session.Id, exception.Message);
+            }
+        }
+
         try
         {
             await burner.RestoreAsync(decision, cancellationToken).ConfigureAwait(false);

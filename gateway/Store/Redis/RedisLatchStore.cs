@@ -157,6 +157,10 @@ internal sealed class RedisLatchStore(RedisConnection connection, IOptions<Latch
 
     private Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation) => connection.RunAsync(operation);
 
+    /// <summary>What a consume's answer (the code's fields as they were) means; shared with the session store's consume-and-open.</summary>
+    internal static ConsumeResult ToConsumeResult(RedisValue[] fields, CodeDigest digest) =>
+        ToRecord(fields, digest, out var state) is { } record ? new ConsumeResult(record, state) : ConsumeResult.NotFound;
+
     private static LatchCodeRecord? ToRecord(RedisResult result, CodeDigest digest, out CodeState state)
     {
         state = CodeState.Live;

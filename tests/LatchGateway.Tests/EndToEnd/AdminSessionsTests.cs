@@ -249,6 +249,8 @@ public sealed class AdminSessionsUnavailableTests(MemoryGatewayFixture fixture) 
 
         public ValueTask<IReadOnlyList<LatchSession>> EndOpenedByAsync(string codeId, CancellationToken cancellationToken) => throw Unreachable();
 
+        public ValueTask<bool> DiscardAsync(LatchSession session, CancellationToken cancellationToken) => throw Unreachable();
+
         private static LatchStoreUnavailableException Unreachable() => new("The session store is unreachable (test).");
     }
 }

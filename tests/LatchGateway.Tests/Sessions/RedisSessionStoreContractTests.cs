@@ -65,7 +65,7 @@ public sealed class RedisSessionStoreContractTests(RedisServerFixture fixture) :
         var grace = RedisSessionStore.EndGrace;
 
         var keys = Keys();
-        Assert.Equal(6, keys.Count); // two hashes, two id pointers, the code's set, the index
+        Assert.Equal(5, keys.Count); // two hashes, two id pointers, the index of the code's shard
         foreach (var key in keys)
         {
             var ttl = await Db.KeyTimeToLiveAsync(key);
@@ -139,7 +139,8 @@ public sealed class RedisSessionStoreContractTests(RedisServerFixture fixture) :
         return new RedisSessionStore(_replicas.Open(), _replicas.Options, Time);
     }
 
-    private RedisKey Hash(LatchSession session) => $"{_replicas.Prefix}:session:{{{session.TokenDigest.ToHex()}}}";
+    private RedisKey Hash(LatchSession session) =>
+        $"{_replicas.Prefix}:session:{{{LatchGateway.Store.Redis.RedisKeys.ShardTags[LatchGateway.Codes.CodeShard.Of(session.TokenDigest)]}}}:{session.TokenDigest.ToHex()}";
 
     private List<RedisKey> Keys() => [.. _client!.GetServer(fixture.Redis.Endpoint).Keys(pattern: $"{_replicas.Prefix}:*")];
 

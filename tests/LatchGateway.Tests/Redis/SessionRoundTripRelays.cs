@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using LatchGateway.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace LatchGateway.Tests.Redis;
+
+/// <summary>
+/// Redis behind counting relays (<see cref="PresentationRoundTripProxy"/>), for the round-trip tests of sessions and of
+/// the admin API: one server behind one relay, or a three-master Cluster whose nodes announce their relays' ports, so
+/// every command the gateway sends passes a relay. <see cref="TurnsOf"/> gives the turns one request made, the
+/// gateway's own schedule left out; <see cref="Rounds"/> groups them in round trips.
+/// </summary>
+public sealed class SessionRoundTripRelays : IAsyncDisposable
+{
+    /// <summary>How long the relays hold each answer: far longer than sending two commands takes, however loaded the machine.</summary>
+    public static readonly TimeSpan AnswerDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Commands the gateway sends on its own schedule (audit batches, keep-alives): not a request's.</summary>
+    private static readonly HashSet<string> Background = ["XADD", "XTRIM", "PING", "ECHO", "SCRIPT"];
+
+    /// <summary>The notification outbox's poll, once a second, is a script call on this key.</summary>
+    private const string OutboxPoll = ":outbox:due";
+
+    private readonly Func<ValueTask> _stop;
+
+    private SessionRoundTripRelays(IReadOnlyList<PresentationRoundTripProxy> proxies, Func<ValueTask> stop)
+    {
+        Proxies = proxies;
+        _stop = stop;
+    }
+
+    public IReadOnlyList<PresentationRoundTripProxy> Proxies { get; }
+
+    /// <summary>The connection string the gateway is given: the relays.</summary>
+    public string ConnectionString => string.Join(',', Proxies.Select(p => p.Endpoint));
+
+    public static async Task<SessionRoundTripRelays> StartSingleNodeAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        return new SessionRoundTripRelays([PresentationRoundTripProxy.Start(redis.Port, AnswerDelay)], redis.DisposeAsync);
+    }
+
+    public static async Task<SessionRoundTripRelays> StartClusterAsync()
+    {
+        var cluster = await RedisCluster.StartAsync();
+        var nodes = cluster.ConnectionString.Split(',');
+        var ports = nodes.Select(n => int.Parse(n.Split(':')[1], CultureInfo.InvariantCulture)).ToList();
+        var proxies = ports.Select(p => PresentationRoundTripProxy.Start(p, AnswerDelay)).ToList();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            await using var node = await ConnectionMultiplexer.ConnectAsync($"{nodes[i]},allowAdmin=true");
+            var server = node.GetServer(nodes[i]);
+            await server.ExecuteAsync("CONFIG", "SET", "cluster-announce-bus-port", (ports[i] + 10000).ToString(CultureInfo.InvariantCulture));
+            await server.ExecuteAsync("CONFIG", "SET", "cluster-announce-port", proxies[i].Port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // Every node names the relays in its slot map before the gateway reads it.
+        var relays = proxies.Select(p => p.Port.ToString(CultureInfo.InvariantCulture)).ToHashSet();
+        await RedisServer.WaitUntilAsync(
+            () => ports.All(p => SlotPorts(p).All(relays.Contains)),
+            "the Redis Cluster nodes did not announce their relays' ports", 20_000);
+        return new SessionRoundTripRelays(proxies, cluster.DisposeAsync);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> and returns the turns it made on every relay (commands of the gateway's own
+    /// schedule left out; a script's first use, <c>EVAL</c>, counted as the <c>EVALSHA</c> it stands for).
+    /// </summary>
+    public async Task<List<PresentationRoundTripProxy.Turn>> TurnsOf(Func<Task> request)
+    {
+        var marks = Proxies.Select(p => p.Count).ToList();
+        await request();
+        return Proxies.SelectMany((p, i) => p.Since(marks[i]).Select(t => t with { Connection = (i * 1000) + t.Connection }))
+            .Select(t => t with { Commands = [.. t.Commands.Where(IsRequests).Select(Script)] })
+            .Where(t => t.Commands.Count > 0)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The turns grouped in round trips: a turn started after an answer to a turn of the current round trip came
+    /// (held <see cref="AnswerDelay"/>) starts the next.
+    /// </summary>
+    public static List<List<PresentationRoundTripProxy.Turn>> Rounds(IEnumerable<PresentationRoundTripProxy.Turn> turns)
+    {
+        var rounds = new List<List<PresentationRoundTripProxy.Turn>>();
+        foreach (var turn in turns.OrderBy(t => t.Started))
+        {
+            if (rounds.Count == 0 || rounds[^1].Any(t => t.Answered != 0 && t.Answered <= turn.Started))
+            {
+                rounds.Add([]);
+            }
+
+            rounds[^1].Add(turn);
+        }
+
+        return rounds;
+    }
+
+    /// <summary>The commands of each round trip, each round's sorted, for messages and assertions.</summary>
+    public static List<string> Describe(IEnumerable<PresentationRoundTripProxy.Turn> turns) =>
+        Rounds(turns).Select(r => string.Join(' ', r.SelectMany(t => t.Commands).Select(Name).Order(StringComparer.Ordinal))).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var proxy in Proxies)
+        {
+            await proxy.DisposeAsync();
+        }
+
+        await _stop();
+    }
+
+    /// <summary>A command without the key a script call names (<c>EVALSHA latch:session:…</c> → <c>EVALSHA</c>).</summary>
+    private static string Name(string command) => command.Split(' ')[0];
+
+    private static string Script(string command) =>
+        command.StartsWith("EVAL ", StringComparison.Ordinal) ? "EVALSHA" + command["EVAL".Length..] : command;
+
+    private static bool IsRequests(string command) =>
+        !Background.Contains(Name(command)) && !command.EndsWith(OutboxPoll, StringComparison.Ordinal);
+
+    /// <summary>The client ports of every node as the node on <paramref name="port"/> knows them (<c>CLUSTER NODES</c>).</summary>
+    private static List<string> SlotPorts(int port)
+    {
+        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "nodes"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        // <id> 127.0.0.1:<port>@<bus port> <flags> …
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')[1].Split('@')[0].Split(':')[1])
+            .ToList();
+    }
+}
