@@ -12,6 +12,12 @@ namespace LatchGateway.Hosting;
 /// <summary>Builds and wires the gateway host: Kestrel listeners, services, and endpoints per listener.</summary>
 public static class GatewayHost
 {
+    /// <summary>
+    /// The application property by which <c>UseAuthentication</c> tells <see cref="WebApplication"/> that
+    /// authentication is placed (ASP.NET Core's <c>AuthAppBuilderExtensions</c>, read by <c>WebApplicationBuilder</c>).
+    /// </summary>
+    private const string AuthenticationPlacedKey = "__AuthenticationMiddlewareSet";
+
     /// <summary>Creates the builder with the gateway's Kestrel listeners and services.</summary>
     public static WebApplicationBuilder CreateBuilder(WebApplicationOptions options)
     {
@@ -80,7 +86,10 @@ public static class GatewayHost
 
         // Only a request with credentials can authenticate a user (JWT bearer); the admin API authenticates its
         // X-Api-Key through its authorization policies. Skipping the rest keeps the proxy path free of that work.
+        // WebApplication puts UseAuthentication at the front of the pipeline itself unless the application says it
+        // placed it; a UseWhen branch writes that into its own copy of the properties, so it is said here as well.
         app.UseWhen(static context => context.Request.Headers.Authorization.Count > 0, static branch => branch.UseAuthentication());
+        ((IApplicationBuilder)app).Properties[AuthenticationPlacedKey] = true;
         app.UseAuthorization();
 
         var admin = new ListenerMetadata(Listeners.Admin);

@@ -77,6 +77,10 @@ public static class LatchGatewayServiceCollectionExtensions
         // The access flow, the transform, the lockout and the sessions publish events.
         services.AddLatchNotifications(configuration);
 
+        // Before AddReverseProxy, which registers YARP's own client factory only when none is.
+        var tracesExported = !string.IsNullOrWhiteSpace(configuration[LatchTelemetryServiceCollectionExtensions.OtlpEndpointKey]);
+        services.TryAddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory>(sp => new ForwarderTracingHttpClientFactory(
+            sp.GetRequiredService<ILogger<Yarp.ReverseProxy.Forwarder.ForwarderHttpClientFactory>>(), tracesExported));
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransformFactory<LatchTransformFactory>()
