@@ -85,6 +85,11 @@ public static class LatchGatewayServiceCollectionExtensions
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransformFactory<LatchTransformFactory>()
             .AddTransforms<LatchScrubbingTransformProvider>();
+        if (!tracesExported)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider, TraceParentTransformProvider>());
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
 
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
