@@ -99,7 +99,7 @@ internal sealed class InMemorySessionStore(TimeProvider timeProvider) : ISession
         var ended = new List<LatchSession>();
         foreach (var (_, entry) in _byId)
         {
-            if (string.Equals(entry.Session.CodeId, codeId, StringComparison.Ordinal) && entry.TryEnd())
+            if (entry.Session.IsOpenedBy(codeId) && entry.TryEnd())
             {
                 Remove(entry);
                 ended.Add(entry.Session);

@@ -214,7 +214,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, IOptions<Lat
             var ended = new List<LatchSession>();
             foreach (var session in await Task.WhenAll(ends).ConfigureAwait(false))
             {
-                if (session is not null && string.Equals(session.CodeId, codeId, StringComparison.Ordinal))
+                if (session is not null && session.IsOpenedBy(codeId))
                 {
                     ended.Add(session);
                 }

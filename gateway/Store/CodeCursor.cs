@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using LatchGateway.Codes;
 
 namespace LatchGateway.Store;
 
@@ -21,7 +22,7 @@ internal readonly record struct CodeCursor(DateTimeOffset IssuedAt, string Id)
     public bool Precedes(LatchCodeRecord record)
     {
         var byTime = record.IssuedAt.CompareTo(IssuedAt);
-        return byTime < 0 || (byTime == 0 && string.CompareOrdinal(record.Id, Id) < 0);
+        return byTime < 0 || (byTime == 0 && record.CompareIdTo(Id, CodeId.TryPack(Id, out var packed) ? packed : null) < 0);
     }
 
     public string Format() =>

@@ -46,6 +46,6 @@ internal static class CodeListing
     private static int NewestFirst(LatchCodeRecord x, LatchCodeRecord y)
     {
         var byTime = y.IssuedAt.CompareTo(x.IssuedAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(y.Id, x.Id);
+        return byTime != 0 ? byTime : y.CompareIdTo(x);
     }
 }

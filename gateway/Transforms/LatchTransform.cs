@@ -96,26 +96,27 @@ internal sealed class LatchTransform(
                 context.CancellationToken).ConfigureAwait(false);
         }
 
+        var codeId = decision.Record?.Id; // made once: the record keeps its id packed
         if (activity is not null)
         {
             activity.SetTag("latch.outcome", decision.Outcome.ToName());
-            activity.SetTag("latch.code_id", decision.Record?.Id);
+            activity.SetTag("latch.code_id", codeId);
             activity.SetStatus(decision.Outcome == LatchOutcome.Accepted ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
         }
 
         if (decision.Outcome == LatchOutcome.Accepted)
         {
-            Log.PresentationAccepted(logger, RouteId, decision.Record!.Id);
-            if (session is not null && await AnnounceSessionAsync(http, decision.Record, opened, clientIp, context.CancellationToken).ConfigureAwait(false))
+            Log.PresentationAccepted(logger, RouteId, codeId!);
+            if (session is not null && await AnnounceSessionAsync(http, decision.Record!, opened, clientIp, context.CancellationToken).ConfigureAwait(false))
             {
                 return;
             }
 
-            context.ProxyRequest.Headers.TryAddWithoutValidation(PresentedCode.IdHeaderName, decision.Record.Id);
+            context.ProxyRequest.Headers.TryAddWithoutValidation(PresentedCode.IdHeaderName, codeId);
             return;
         }
 
-        Log.PresentationRefused(logger, RouteId, decision.Outcome.ToName(), decision.Record?.Id, clientIp);
+        Log.PresentationRefused(logger, RouteId, decision.Outcome.ToName(), codeId, clientIp);
         if (session is not null && decision.Outcome == LatchOutcome.Missing)
         {
             // Whatever session it carried is no good here: the browser is told to forget it.

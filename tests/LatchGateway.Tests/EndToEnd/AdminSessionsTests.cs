@@ -321,7 +321,7 @@ internal static class SessionStore
             IPNetwork.Parse(network),
             opened,
             opened.AddMinutes(15),
-            IdleTimeout: null);
+            idleTimeout: null);
         Assert.True(await gateway.GetService<ISessionStore>().TryAddAsync(session, default));
         return (session, token);
     }
