@@ -262,9 +262,3 @@ public sealed class SessionRoundTripSingleNodeTests(ITestOutputHelper output) : 
 {
     protected override Task<SessionRoundTripRelays> StartRedisAsync() => SessionRoundTripRelays.StartSingleNodeAsync();
 }
-
-/// <summary>On a three-master Redis Cluster whose nodes announce their relays' ports, so every command passes one.</summary>
-public sealed class SessionRoundTripClusterTests(ITestOutputHelper output) : SessionRoundTripTests(output)
-{
-    protected override Task<SessionRoundTripRelays> StartRedisAsync() => SessionRoundTripRelays.StartClusterAsync();
-}
