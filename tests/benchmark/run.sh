@@ -21,7 +21,7 @@
 # Settings (environment):
 #   ROUNDS=4 DURATION=4 (s per run) WARMUP=3 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
 #   ACCESS_DURATION=DURATION (s of access requests created per measured access run)
-#   RSS_CODES=200000 (codes issued for the RSS-per-code figure)
+#   RSS_CODES=200000 RSS_SESSIONS=50000 RSS_ACCESS=15000 (items created for the RSS figures, tests/benchmark/rss.sh)
 #   PAUSE=2 (s of idle after each warm-up run, for the JIT's background recompilation to catch up)
 #   WARM_RUNS=5 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
 #     JIT_QUIET methods (the gateway's dotnet_jit_compiled_methods_total), at most WARM_RUNS runs
@@ -829,49 +829,19 @@ AUDIT_DROPPED_REDIS=$(($(metric_sum "$R1_ADMIN_PORT" latch_audit_dropped_total) 
 ((MEM_REFUSED == 0 && REDIS_REFUSED == 0)) || CHECKS+=("the gateways refused $MEM_REFUSED (memory) and $REDIS_REFUSED (Redis) presentations with a code (invalid, used, ...)")
 
 
-# measure_rss : RSS of a fresh memory-store gateway per live code (and, where measured, per live session and per live
-# access request). Writes "key,value,unit" lines to $RSS_CSV: rss_per_live_code.memory (bytes, required),
-# rss_per_live_session.memory and rss_per_live_access_request.memory (bytes) when measured, and details under keys
-# starting with "rss" (rss_codes.issuance_unpinned, in codes/s, becomes the figure issuance.memory_unpinned). The one
-# place that measures RSS: to be replaced by a call of tests/benchmark/rss.sh, which prints the same lines:
-#   RSS_PROXY_PORT=$RSS_PROXY_PORT RSS_ADMIN_PORT=$RSS_ADMIN_PORT RSS_CODES=$RSS_CODES THREADS=$THREADS \
-#     CONNECTIONS=$CONNECTIONS GATEWAY_ENV=$GATEWAY_ENV RSS_OUT=$RSS_CSV bash "$BENCH_DIR/rss.sh" "$PUBLISH"
-# (BENCH_API_KEY is exported already; RSS_SESSIONS and RSS_ACCESS as that script's header says, sized to keep the
-# whole run under 10 minutes.)
+# measure_rss : RSS of a fresh memory-store gateway per live code, per live session and per live access request
+# (tests/benchmark/rss.sh, one fresh gateway per figure). Writes "key,value,unit" lines to $RSS_CSV:
+# rss_per_live_code.memory, rss_per_live_session.memory, rss_per_live_access_request.memory (bytes) and details under
+# keys starting with "rss" (rss_codes.issuance_unpinned, in codes/s, becomes the figure issuance.memory_unpinned).
 RSS_CSV="$WORK/rss.csv"
+RSS_SESSIONS=${RSS_SESSIONS:-50000}
+RSS_ACCESS=${RSS_ACCESS:-15000}
 measure_rss() {
-  log "RSS per live code: a fresh memory-store gateway, ~$RSS_CODES codes..."
-  # Not pinned: the number of CPUs it sees sets its GC heaps, and so its memory use; this is no load test.
-  start_gateway gw-rss "$RSS_PROXY_PORT" "$RSS_ADMIN_PORT" memory unpinned
-  local pid=$LAST_PID result before after n=0 us=0 rate chunk seconds per_code issue_rate
-  wait_until gw-rss "$pid" 60 http_ok "http://127.0.0.1:$RSS_ADMIN_PORT/readyz"
-  # Warm the admin path first, so that JIT and first-use allocations are not counted as codes.
-  warm "RSS gateway, issuance" "$RSS_ADMIN_PORT" issue rss-warm "$RSS_ADMIN_PORT" 2 "$THREADS" "$CONNECTIONS" "$WORK/codes/rss-warm"
-  result=$WARM_LAST
-  before=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-  # Issue in runs of at most 10 s until about RSS_CODES codes are live (90 s at most).
-  rate=$(rate_of "$result")
-  for ((chunk = 1; chunk <= 20 && n < RSS_CODES * 95 / 100 && us < 90000000; chunk++)); do
-    seconds=$(awk -v n=$((RSS_CODES - n)) -v r="$rate" 'BEGIN { s = int(n / (r > 0 ? r : 1000) + 0.5); print (s < 2 ? 2 : (s > 10 ? 10 : s)) }')
-    result=$(issue "rss-$chunk" "$RSS_ADMIN_PORT" "$seconds" "$THREADS" "$CONNECTIONS" "$WORK/codes/rss")
-    check_issue "RSS gateway" "$result"
-    rate=$(rate_of "$result")
-    n=$((n + $(field created "$result")))
-    us=$((us + $(field duration_us "$result")))
-  done
-  sleep 2
-  after=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-  stop_pid "$pid"
-  issue_rate=$(awk -v n="$n" -v us="$us" 'BEGIN { printf "%.1f", (us > 0 ? n / us * 1e6 : 0) }')
-  per_code=$(awk -v a="$after" -v b="$before" -v n="$n" 'BEGIN { printf "%.0f", (n > 0 ? (a - b) * 1024 / n : 0) }')
-  log "  VmRSS $before kB -> $after kB for $n codes: $per_code bytes per code"
-  {
-    echo "rss_per_live_code.memory,$per_code,bytes"
-    echo "rss_codes.count,$n,codes"
-    echo "rss_codes.before,$before,kB"
-    echo "rss_codes.after,$after,kB"
-    echo "rss_codes.issuance_unpinned,$issue_rate,codes/s"
-  } >"$RSS_CSV"
+  log "RSS per live code (~$RSS_CODES), session (~$RSS_SESSIONS) and access request (~$RSS_ACCESS): fresh memory-store gateways..."
+  RSS_PROXY_PORT=$RSS_PROXY_PORT RSS_ADMIN_PORT=$RSS_ADMIN_PORT RSS_CODES=$RSS_CODES RSS_SESSIONS=$RSS_SESSIONS \
+    RSS_ACCESS=$RSS_ACCESS THREADS=$THREADS CONNECTIONS=$CONNECTIONS GATEWAY_ENV=$GATEWAY_ENV RSS_OUT=$RSS_CSV \
+    bash "$BENCH_DIR/rss.sh" "$PUBLISH" 2>>"$WORK/logs/rss.log" || { tail -n 20 "$WORK/logs/rss.log" >&2; die "rss.sh failed (log above)"; }
+  log "  $(awk -F, '$1 ~ /^rss_per_live_/ { printf "%s%s %s B", (n++ ? ", " : ""), $1, $2 }' "$RSS_CSV")"
 }
 
 phase rss
