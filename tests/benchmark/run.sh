@@ -21,7 +21,7 @@
 # Settings (environment):
 #   ROUNDS=4 DURATION=4 (s per run) WARMUP=3 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
 #   ACCESS_DURATION=DURATION (s of access requests created per measured access run)
-#   RSS_CODES=200000 RSS_SESSIONS=50000 RSS_ACCESS=15000 (items created for the RSS figures, tests/benchmark/rss.sh)
+#   RSS_CODES=150000 RSS_SESSIONS=30000 RSS_ACCESS=10000 (items created for the RSS figures, tests/benchmark/rss.sh)
 #   PAUSE=2 (s of idle after each warm-up run, for the JIT's background recompilation to catch up)
 #   WARM_RUNS=5 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
 #     JIT_QUIET methods (the gateway's dotnet_jit_compiled_methods_total), at most WARM_RUNS runs
@@ -43,7 +43,7 @@ WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 ACCESS_DURATION=${ACCESS_DURATION:-$DURATION}
-RSS_CODES=${RSS_CODES:-200000}
+RSS_CODES=${RSS_CODES:-150000}
 PAUSE=${PAUSE:-2}
 WARM_RUNS=${WARM_RUNS:-5}
 JIT_QUIET=${JIT_QUIET:-25}
@@ -834,8 +834,8 @@ AUDIT_DROPPED_REDIS=$(($(metric_sum "$R1_ADMIN_PORT" latch_audit_dropped_total) 
 # rss_per_live_code.memory, rss_per_live_session.memory, rss_per_live_access_request.memory (bytes) and details under
 # keys starting with "rss" (rss_codes.issuance_unpinned, in codes/s, becomes the figure issuance.memory_unpinned).
 RSS_CSV="$WORK/rss.csv"
-RSS_SESSIONS=${RSS_SESSIONS:-50000}
-RSS_ACCESS=${RSS_ACCESS:-15000}
+RSS_SESSIONS=${RSS_SESSIONS:-30000}
+RSS_ACCESS=${RSS_ACCESS:-10000}
 measure_rss() {
   log "RSS per live code (~$RSS_CODES), session (~$RSS_SESSIONS) and access request (~$RSS_ACCESS): fresh memory-store gateways..."
   RSS_PROXY_PORT=$RSS_PROXY_PORT RSS_ADMIN_PORT=$RSS_ADMIN_PORT RSS_CODES=$RSS_CODES RSS_SESSIONS=$RSS_SESSIONS \
