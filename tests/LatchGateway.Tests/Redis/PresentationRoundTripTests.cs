@@ -122,7 +122,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
 
         var turns = await PresentAsync(client, LatchHttp.RandomCode(), null, HttpStatusCode.Forbidden);
 
-        var rounds = Rounds(turns);
+        var rounds = SessionRoundTripRelays.Rounds(turns);
         Assert.Equal(2, rounds.Count);
         Assert.Equal(["EVALSHA", "PTTL"], rounds[0].SelectMany(t => t.Commands).Order());
         Assert.Equal(["EVALSHA"], rounds[1].SelectMany(t => t.Commands));
@@ -155,29 +155,9 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
     private void AssertOneRoundTrip(List<PresentationRoundTripProxy.Turn> turns, params string[] lookups)
     {
         output.WriteLine(string.Join(" | ", turns));
-        Assert.Single(Rounds(turns));
+        Assert.Single(SessionRoundTripRelays.Rounds(turns));
         Assert.Equal(turns.Count, turns.Select(t => t.Connection).Distinct().Count());
         Assert.Equal(["EVALSHA", .. lookups], turns.SelectMany(t => t.Commands).Order());
-    }
-
-    /// <summary>
-    /// The turns grouped in round trips: a turn started after an answer to a turn of the current round trip came
-    /// (held <see cref="AnswerDelay"/>) starts the next.
-    /// </summary>
-    private static List<List<PresentationRoundTripProxy.Turn>> Rounds(List<PresentationRoundTripProxy.Turn> turns)
-    {
-        var rounds = new List<List<PresentationRoundTripProxy.Turn>>();
-        foreach (var turn in turns.OrderBy(t => t.Started))
-        {
-            if (rounds.Count == 0 || rounds[^1].Any(t => t.Answered != 0 && t.Answered <= turn.Started))
-            {
-                rounds.Add([]);
-            }
-
-            rounds[^1].Add(turn);
-        }
-
-        return rounds;
     }
 
     /// <summary>Presents a code; the turns of the presentation, those of the gateway's own schedule left out.</summary>
