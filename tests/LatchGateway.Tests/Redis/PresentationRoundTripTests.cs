@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -276,27 +275,10 @@ public sealed class PresentationRoundTripClusterTests(ITestOutputHelper output) 
         // Every node names the relays in its slot map before the gateway reads it.
         var relays = Proxies.Select(p => p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
         await RedisServer.WaitUntilAsync(
-            () => ports.All(p => SlotPorts(p).All(relays.Contains)),
+            () => ports.All(p => SessionRoundTripRelays.SlotPorts(p).All(relays.Contains)),
             "the Redis Cluster nodes did not announce their relays' ports", 20_000);
         return string.Join(',', Proxies.Select(p => p.Endpoint));
     }
 
     protected override async Task StopRedisAsync() => await _cluster.DisposeAsync();
-
-    /// <summary>The client ports of every node as the node on <paramref name="port"/> knows them (<c>CLUSTER NODES</c>).</summary>
-    private static List<string> SlotPorts(int port)
-    {
-        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "cluster", "nodes"])
-        {
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-
-        // <id> 127.0.0.1:<port>@<bus port> <flags> …
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(' ')[1].Split('@')[0].Split(':')[1])
-            .ToList();
-    }
 }

@@ -121,7 +121,7 @@ public sealed class SessionRoundTripRelays : IAsyncDisposable
         !Background.Contains(Name(command)) && !command.EndsWith(OutboxPoll, StringComparison.Ordinal);
 
     /// <summary>The client ports of every node as the node on <paramref name="port"/> knows them (<c>CLUSTER NODES</c>).</summary>
-    private static List<string> SlotPorts(int port)
+    internal static List<string> SlotPorts(int port)
     {
         var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "nodes"])
         {
