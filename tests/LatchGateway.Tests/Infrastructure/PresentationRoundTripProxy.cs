@@ -86,23 +86,48 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// Accepts until stopped. A connection the client closes at once (a short-lived admin connection that learned the
+    /// relay's port from the Cluster's slot map) must not end the loop: every later connection would then wait
+    /// unaccepted, its handshake never answered.
+    /// </summary>
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            var server = new TcpClient { NoDelay = true };
-            client.NoDelay = true;
-            await server.ConnectAsync(_target, _stop.Token);
-            lock (_sockets)
-            {
-                _sockets.Add(client);
-                _sockets.Add(server);
-            }
+            _ = RelayAsync(client);
+        }
+    }
 
+    private async Task RelayAsync(TcpClient client)
+    {
+        var server = new TcpClient { NoDelay = true };
+        client.NoDelay = true;
+        lock (_sockets)
+        {
+            _sockets.Add(client);
+            _sockets.Add(server);
+        }
+
+        try
+        {
+            await server.ConnectAsync(_target, _stop.Token);
+            var fromClient = client.GetStream();
+            var fromServer = server.GetStream();
             var connection = new Connection(this, Interlocked.Increment(ref _connections));
-            _ = RelayAsync(client.GetStream(), server.GetStream(), connection.FromClient, TimeSpan.Zero);
-            _ = RelayAsync(server.GetStream(), client.GetStream(), connection.FromServer, AnswerDelay);
+            await Task.WhenAll(
+                RelayAsync(fromClient, fromServer, connection.FromClient, TimeSpan.Zero),
+                RelayAsync(fromServer, fromClient, connection.FromServer, AnswerDelay));
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
+        {
+            // Closed by either side before or while relaying.
+        }
+        finally
+        {
+            client.Dispose();
+            server.Dispose();
         }
     }
 
@@ -135,7 +160,10 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
         }
         finally
         {
-            to.Socket.Shutdown(SocketShutdown.Send);
+            if (to.Socket.Connected)
+            {
+                to.Socket.Shutdown(SocketShutdown.Send);
+            }
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class RedisCluster : IAsyncDisposable
     /// <summary>A StackExchange.Redis configuration string naming every node.</summary>
     public string ConnectionString => string.Join(',', _nodes.Select(n => n.Endpoint));
 
+    /// <summary>The nodes' client ports.</summary>
+    public IReadOnlyList<int> Ports => [.. _nodes.Select(n => n.Port)];
+
     public static async Task<RedisCluster> StartAsync()
     {
         var nodes = new List<RedisServer>();
@@ -81,16 +84,5 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
-    private static string ClusterInfo(int port)
-    {
-        var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
-        info.ArgumentList.Add("-p");
-        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        info.ArgumentList.Add("cluster");
-        info.ArgumentList.Add("info");
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
+    private static string ClusterInfo(int port) => RedisCli.Run(port, "cluster", "info");
 }

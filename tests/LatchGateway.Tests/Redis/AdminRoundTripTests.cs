@@ -21,7 +21,7 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
 
     private TestBackend _backend = null!;
 
-    private SessionRoundTripRelays _relays = null!;
+    private RoundTripRelays _relays = null!;
 
     private GatewayInstance Gateway { get; set; } = null!;
 
@@ -56,10 +56,10 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
                 Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
             });
 
-            output.WriteLine($"POST /admin/codes: {string.Join(" | ", SessionRoundTripRelays.Describe(turns))}");
+            output.WriteLine($"POST /admin/codes: {string.Join(" | ", RoundTripRelays.Describe(turns))}");
 
             // The issue script and the lockout's check script.
-            Assert.Equal(["EVALSHA EVALSHA"], SessionRoundTripRelays.Describe(turns));
+            Assert.Equal(["EVALSHA EVALSHA"], RoundTripRelays.Describe(turns));
         }
     }
 
@@ -88,7 +88,7 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
                 Assert.True(LatchHttp.IsNoStore(locked), "Cache-Control: no-store missing");
                 Assert.False(body.TryGetProperty("code", out _), body.GetRawText());
             });
-            output.WriteLine($"locked out: {string.Join(" | ", SessionRoundTripRelays.Describe(turns))}");
+            output.WriteLine($"locked out: {string.Join(" | ", RoundTripRelays.Describe(turns))}");
         }
 
         // Whatever else a locked-out caller sends to the issue endpoint is 429 too: no 400 or 403 tells it its key is right.
@@ -108,7 +108,7 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
     }
 
-    protected abstract Task<SessionRoundTripRelays> StartRedisAsync();
+    protected abstract Task<RoundTripRelays> StartRedisAsync();
 
     /// <summary>Connects the gateway to every node and loads its scripts: codes issued until one is 201, and presented.</summary>
     private static async Task WarmUpAsync(HttpClient admin)
@@ -141,11 +141,11 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
 /// <summary>On one Redis server.</summary>
 public sealed class AdminRoundTripSingleNodeTests(ITestOutputHelper output) : AdminRoundTripTests(output)
 {
-    protected override Task<SessionRoundTripRelays> StartRedisAsync() => SessionRoundTripRelays.StartSingleNodeAsync();
+    protected override Task<RoundTripRelays> StartRedisAsync() => RoundTripRelays.StartSingleNodeAsync();
 }
 
 /// <summary>On a three-master Redis Cluster whose nodes announce their relays' ports, so every command passes one.</summary>
 public sealed class AdminRoundTripClusterTests(ITestOutputHelper output) : AdminRoundTripTests(output)
 {
-    protected override Task<SessionRoundTripRelays> StartRedisAsync() => SessionRoundTripRelays.StartClusterAsync();
+    protected override Task<RoundTripRelays> StartRedisAsync() => RoundTripRelays.StartClusterAsync();
 }

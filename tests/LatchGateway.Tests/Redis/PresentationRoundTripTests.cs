@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LatchGateway.Tests.Infrastructure;
-using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace LatchGateway.Tests.Redis;
@@ -18,30 +17,18 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
 {
     private const int Presentations = 20;
 
-    /// <summary>Commands the gateway sends on its own schedule (audit batches, keep-alives): not a presentation's.</summary>
-    private static readonly HashSet<string> Background = ["XADD", "XTRIM", "PING", "ECHO"];
-
-    /// <summary>The notification outbox's poll, once a second, is a script call on this key.</summary>
-    private const string OutboxPoll = ":outbox:due";
-
-    /// <summary>How long the relays hold each answer: far longer than sending two commands takes, however loaded the machine.</summary>
-    protected static readonly TimeSpan AnswerDelay = TimeSpan.FromMilliseconds(50);
-
     private TestBackend _backend = null!;
 
-    protected GatewayInstance Gateway { get; private set; } = null!;
+    private RoundTripRelays _relays = null!;
 
-    protected IReadOnlyList<PresentationRoundTripProxy> Proxies { get; set; } = [];
-
-    /// <summary>The Redis nodes themselves (not the relays), for <c>INFO</c>.</summary>
-    protected IReadOnlyList<string> Nodes { get; set; } = [];
+    private GatewayInstance Gateway { get; set; } = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await TestBackend.StartAsync();
-        var connection = await StartRedisAsync();
+        _relays = await StartRedisAsync();
         Gateway = await GatewayInstance.StartAsync(_backend, AbuseHttp.Merge(
-            RedisSettings.For(connection),
+            RedisSettings.For(_relays.ConnectionString),
             AbuseHttp.Lockout(3),
             TestJwt.Settings(),
             new Dictionary<string, string?>
@@ -55,12 +42,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
-        foreach (var proxy in Proxies)
-        {
-            await proxy.DisposeAsync();
-        }
-
-        await StopRedisAsync();
+        await _relays.DisposeAsync();
         await _backend.DisposeAsync();
     }
 
@@ -75,18 +57,18 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
             codes.Add(await Gateway.IssueAsync());
         }
 
-        var outer = Proxies.Select(p => p.Count).ToList();
-        var before = await CommandStatsAsync();
-        var inner = Proxies.Select(p => p.Count).ToList();
+        var outer = _relays.Marks();
+        var before = CommandStats();
+        var inner = _relays.Marks();
         foreach (var code in codes)
         {
             var turns = await PresentAsync(client, code.Code, null, HttpStatusCode.OK);
             AssertOneRoundTrip(turns, "PTTL");
         }
 
-        var innerPolls = Polls(inner);
-        var after = await CommandStatsAsync();
-        var outerPolls = Polls(outer);
+        var innerPolls = _relays.OutboxPollsSince(inner);
+        var after = CommandStats();
+        var outerPolls = _relays.OutboxPollsSince(outer);
         var delta = after.Keys.Union(before.Keys)
             .Select(c => (Command: c, Calls: after.GetValueOrDefault(c) - before.GetValueOrDefault(c)))
             .Where(c => c.Calls > 0 && !c.Command.Equals("info", StringComparison.Ordinal))
@@ -121,7 +103,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
 
         var turns = await PresentAsync(client, LatchHttp.RandomCode(), null, HttpStatusCode.Forbidden);
 
-        var rounds = SessionRoundTripRelays.Rounds(turns);
+        var rounds = RoundTripRelays.Rounds(turns);
         Assert.Equal(2, rounds.Count);
         Assert.Equal(["EVALSHA", "PTTL"], rounds[0].SelectMany(t => t.Commands).Order());
         Assert.Equal(["EVALSHA"], rounds[1].SelectMany(t => t.Commands));
@@ -142,46 +124,31 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
     }
 
-    protected abstract Task<string> StartRedisAsync();
-
-    protected abstract Task StopRedisAsync();
-
-    /// <summary>The notification outbox's polls the relays saw since <paramref name="marks"/>.</summary>
-    private int Polls(List<int> marks) =>
-        Proxies.Select((p, i) => p.Since(marks[i]).SelectMany(t => t.Commands).Count(c => c.EndsWith(OutboxPoll, StringComparison.Ordinal))).Sum();
+    protected abstract Task<RoundTripRelays> StartRedisAsync();
 
     /// <summary>One round trip: every command of the presentation sent before Redis answered any, one turn per node.</summary>
     private void AssertOneRoundTrip(List<PresentationRoundTripProxy.Turn> turns, params string[] lookups)
     {
         output.WriteLine(string.Join(" | ", turns));
-        Assert.Single(SessionRoundTripRelays.Rounds(turns));
+        Assert.Single(RoundTripRelays.Rounds(turns));
         Assert.Equal(turns.Count, turns.Select(t => t.Connection).Distinct().Count());
         Assert.Equal(["EVALSHA", .. lookups], turns.SelectMany(t => t.Commands).Order());
     }
 
-    /// <summary>Presents a code; the turns of the presentation, those of the gateway's own schedule left out.</summary>
+    /// <summary>
+    /// Presents a code; the turns of the presentation, those of the gateway's own schedule left out, by command name
+    /// (a script's first use on a node, <c>SCRIPT LOAD</c> and <c>EVAL</c> sent together, counted as the one script call
+    /// it is).
+    /// </summary>
     private async Task<List<PresentationRoundTripProxy.Turn>> PresentAsync(HttpClient client, string code, string? bearer, HttpStatusCode expected)
     {
-        var marks = Proxies.Select(p => p.Count).ToList();
-        using (var response = await client.PresentAsync(LatchHttp.UniquePath(), code, bearer))
+        var turns = await _relays.TurnsOf(async () =>
         {
+            using var response = await client.PresentAsync(LatchHttp.UniquePath(), code, bearer);
             Assert.Equal(expected, response.StatusCode);
-        }
-
-        return Proxies.SelectMany((p, i) => p.Since(marks[i]).Select(t => t with { Connection = (i * 1000) + t.Connection }))
-            .Select(t => t with { Commands = [.. t.Commands.Where(IsPresentations).Select(Script)] })
-            .Where(t => t.Commands.Count > 0)
-            .ToList();
+        });
+        return [.. turns.Select(t => t with { Commands = [.. t.Commands.Select(RoundTripRelays.Name)] })];
     }
-
-    /// <summary>
-    /// A script's first use on a node is <c>SCRIPT LOAD</c> and <c>EVAL</c> sent together (the same round trip), later
-    /// ones <c>EVALSHA</c>: either is counted as the one script call it is (the load goes with it).
-    /// </summary>
-    private static string Script(string command) => command.StartsWith("EVAL", StringComparison.Ordinal) ? "EVALSHA" : command;
-
-    private static bool IsPresentations(string command) =>
-        !Background.Contains(command) && command != "SCRIPT" && !command.EndsWith(OutboxPoll, StringComparison.Ordinal);
 
     /// <summary>Loads the scripts (the first use of one is an EVAL) and connects to every node; one refusal counted.</summary>
     private async Task WarmUpAsync(HttpClient client)
@@ -215,19 +182,17 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
         }
     }
 
-    /// <summary>Calls per command, summed over the nodes.</summary>
-    private async Task<Dictionary<string, long>> CommandStatsAsync()
+    /// <summary>Calls per command, summed over the nodes (<c>INFO commandstats</c>).</summary>
+    private Dictionary<string, long> CommandStats()
     {
         var calls = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var node in Nodes)
+        foreach (var port in _relays.Ports)
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync($"{node},allowAdmin=true");
-            var info = await redis.GetServer(node).InfoAsync("commandstats");
-            foreach (var (key, value) in info.SelectMany(g => g))
+            // cmdstat_evalsha:calls=20,usec=…
+            foreach (var line in RedisCli.Run(port, "info", "commandstats").Split('\n').Where(l => l.StartsWith("cmdstat_", StringComparison.Ordinal)))
             {
-                // cmdstat_evalsha: calls=20,usec=…
-                var command = key.Replace("cmdstat_", "", StringComparison.Ordinal);
-                var count = long.Parse(value.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                var (command, stats) = (line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)], line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+                var count = long.Parse(stats.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
                 calls[command] = calls.GetValueOrDefault(command) + count;
             }
         }
@@ -239,46 +204,11 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
 /// <summary>On one Redis server.</summary>
 public sealed class PresentationRoundTripSingleNodeTests(ITestOutputHelper output) : PresentationRoundTripTests(output)
 {
-    private RedisServer _redis = null!;
-
-    protected override async Task<string> StartRedisAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        var proxy = PresentationRoundTripProxy.Start(_redis.Port, AnswerDelay);
-        Proxies = [proxy];
-        Nodes = [_redis.Endpoint];
-        return proxy.Endpoint;
-    }
-
-    protected override async Task StopRedisAsync() => await _redis.DisposeAsync();
+    protected override Task<RoundTripRelays> StartRedisAsync() => RoundTripRelays.StartSingleNodeAsync();
 }
 
 /// <summary>On a three-master Redis Cluster whose nodes announce their relays' ports, so every command passes one.</summary>
 public sealed class PresentationRoundTripClusterTests(ITestOutputHelper output) : PresentationRoundTripTests(output)
 {
-    private RedisCluster _cluster = null!;
-
-    protected override async Task<string> StartRedisAsync()
-    {
-        _cluster = await RedisCluster.StartAsync();
-        Nodes = _cluster.ConnectionString.Split(',');
-        var ports = Nodes.Select(n => int.Parse(n.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Proxies = ports.Select(p => PresentationRoundTripProxy.Start(p, AnswerDelay)).ToList();
-        for (var i = 0; i < ports.Count; i++)
-        {
-            await using var node = await ConnectionMultiplexer.ConnectAsync($"{Nodes[i]},allowAdmin=true");
-            var server = node.GetServer(Nodes[i]);
-            await server.ExecuteAsync("CONFIG", "SET", "cluster-announce-bus-port", (ports[i] + 10000).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await server.ExecuteAsync("CONFIG", "SET", "cluster-announce-port", Proxies[i].Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        // Every node names the relays in its slot map before the gateway reads it.
-        var relays = Proxies.Select(p => p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
-        await RedisServer.WaitUntilAsync(
-            () => ports.All(p => SessionRoundTripRelays.SlotPorts(p).All(relays.Contains)),
-            "the Redis Cluster nodes did not announce their relays' ports", 20_000);
-        return string.Join(',', Proxies.Select(p => p.Endpoint));
-    }
-
-    protected override async Task StopRedisAsync() => await _cluster.DisposeAsync();
+    protected override Task<RoundTripRelays> StartRedisAsync() => RoundTripRelays.StartClusterAsync();
 }

@@ -20,7 +20,7 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
 
     private TestBackend _backend = null!;
 
-    private SessionRoundTripRelays _relays = null!;
+    private RoundTripRelays _relays = null!;
 
     private GatewayInstance Gateway { get; set; } = null!;
 
@@ -53,8 +53,8 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
                 Assert.Equal(HttpStatusCode.OK, used.StatusCode);
             });
 
-            output.WriteLine($"{carrier.Item1}: {string.Join(" | ", SessionRoundTripRelays.Describe(turns))}");
-            Assert.Equal(["EVALSHA"], SessionRoundTripRelays.Describe(turns));
+            output.WriteLine($"{carrier.Item1}: {string.Join(" | ", RoundTripRelays.Describe(turns))}");
+            Assert.Equal(["EVALSHA"], RoundTripRelays.Describe(turns));
         }
 
         Assert.All(_backend.ReceivedUnder("/console/").TakeLast(Requests), r => Assert.Equal(code.Id, r.Headers["X-Latch-Id"]));
@@ -80,8 +80,8 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
                 SessionHttp.AssertSessionCookie(opened, "console", SessionGatewayFixture<MemoryGatewayFixture>.LifetimeSeconds);
             });
 
-            output.WriteLine($"opening ({(byQuery ? "303" : "forwarded")}): {string.Join(" | ", SessionRoundTripRelays.Describe(turns))}");
-            Assert.Equal(["EVALSHA PTTL"], SessionRoundTripRelays.Describe(turns));
+            output.WriteLine($"opening ({(byQuery ? "303" : "forwarded")}): {string.Join(" | ", RoundTripRelays.Describe(turns))}");
+            Assert.Equal(["EVALSHA PTTL"], RoundTripRelays.Describe(turns));
         }
     }
 
@@ -185,7 +185,7 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
     }
 
-    protected abstract Task<SessionRoundTripRelays> StartRedisAsync();
+    protected abstract Task<RoundTripRelays> StartRedisAsync();
 
     private Task<GatewayInstance> StartGatewayAsync() =>
         GatewayInstance.StartAsync(_backend, AbuseHttp.Merge(
@@ -260,5 +260,11 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
 /// <summary>On one Redis server.</summary>
 public sealed class SessionRoundTripSingleNodeTests(ITestOutputHelper output) : SessionRoundTripTests(output)
 {
-    protected override Task<SessionRoundTripRelays> StartRedisAsync() => SessionRoundTripRelays.StartSingleNodeAsync();
+    protected override Task<RoundTripRelays> StartRedisAsync() => RoundTripRelays.StartSingleNodeAsync();
+}
+
+/// <summary>On a three-master Redis Cluster whose nodes announce their relays' ports, so every command passes one.</summary>
+public sealed class SessionRoundTripClusterTests(ITestOutputHelper output) : SessionRoundTripTests(output)
+{
+    protected override Task<RoundTripRelays> StartRedisAsync() => RoundTripRelays.StartClusterAsync();
 }

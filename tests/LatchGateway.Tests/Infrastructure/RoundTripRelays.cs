@@ -1,17 +1,14 @@
-using System.Diagnostics;
 using System.Globalization;
-using LatchGateway.Tests.Infrastructure;
-using StackExchange.Redis;
 
-namespace LatchGateway.Tests.Redis;
+namespace LatchGateway.Tests.Infrastructure;
 
 /// <summary>
-/// Redis behind counting relays (<see cref="PresentationRoundTripProxy"/>), for the round-trip tests of sessions and of
-/// the admin API: one server behind one relay, or a three-master Cluster whose nodes announce their relays' ports, so
+/// Redis behind counting relays (<see cref="PresentationRoundTripProxy"/>), for the round-trip tests of presentations,
+/// sessions and the admin API: one server behind one relay, or a three-master Cluster whose nodes announce their relays' ports, so
 /// every command the gateway sends passes a relay. <see cref="TurnsOf"/> gives the turns one request made, the
 /// gateway's own schedule left out; <see cref="Rounds"/> groups them in round trips.
 /// </summary>
-public sealed class SessionRoundTripRelays : IAsyncDisposable
+public sealed class RoundTripRelays : IAsyncDisposable
 {
     /// <summary>How long the relays hold each answer: far longer than sending two commands takes, however loaded the machine.</summary>
     public static readonly TimeSpan AnswerDelay = TimeSpan.FromMilliseconds(50);
@@ -24,35 +21,36 @@ public sealed class SessionRoundTripRelays : IAsyncDisposable
 
     private readonly Func<ValueTask> _stop;
 
-    private SessionRoundTripRelays(IReadOnlyList<PresentationRoundTripProxy> proxies, Func<ValueTask> stop)
+    private RoundTripRelays(IReadOnlyList<PresentationRoundTripProxy> proxies, IReadOnlyList<int> ports, Func<ValueTask> stop)
     {
         Proxies = proxies;
+        Ports = ports;
         _stop = stop;
     }
 
     public IReadOnlyList<PresentationRoundTripProxy> Proxies { get; }
 
+    /// <summary>The Redis nodes' own ports (not the relays'), for <see cref="RedisCli"/>.</summary>
+    public IReadOnlyList<int> Ports { get; }
+
     /// <summary>The connection string the gateway is given: the relays.</summary>
     public string ConnectionString => string.Join(',', Proxies.Select(p => p.Endpoint));
 
-    public static async Task<SessionRoundTripRelays> StartSingleNodeAsync()
+    public static async Task<RoundTripRelays> StartSingleNodeAsync()
     {
         var redis = await RedisServer.StartAsync();
-        return new SessionRoundTripRelays([PresentationRoundTripProxy.Start(redis.Port, AnswerDelay)], redis.DisposeAsync);
+        return new RoundTripRelays([PresentationRoundTripProxy.Start(redis.Port, AnswerDelay)], [redis.Port], redis.DisposeAsync);
     }
 
-    public static async Task<SessionRoundTripRelays> StartClusterAsync()
+    public static async Task<RoundTripRelays> StartClusterAsync()
     {
         var cluster = await RedisCluster.StartAsync();
-        var nodes = cluster.ConnectionString.Split(',');
-        var ports = nodes.Select(n => int.Parse(n.Split(':')[1], CultureInfo.InvariantCulture)).ToList();
+        var ports = cluster.Ports;
         var proxies = ports.Select(p => PresentationRoundTripProxy.Start(p, AnswerDelay)).ToList();
         for (var i = 0; i < ports.Count; i++)
         {
-            await using var node = await ConnectionMultiplexer.ConnectAsync($"{nodes[i]},allowAdmin=true");
-            var server = node.GetServer(nodes[i]);
-            await server.ExecuteAsync("CONFIG", "SET", "cluster-announce-bus-port", (ports[i] + 10000).ToString(CultureInfo.InvariantCulture));
-            await server.ExecuteAsync("CONFIG", "SET", "cluster-announce-port", proxies[i].Port.ToString(CultureInfo.InvariantCulture));
+            RedisCli.Run(ports[i], "config", "set", "cluster-announce-bus-port", (ports[i] + 10000).ToString(CultureInfo.InvariantCulture));
+            RedisCli.Run(ports[i], "config", "set", "cluster-announce-port", proxies[i].Port.ToString(CultureInfo.InvariantCulture));
         }
 
         // Every node names the relays in its slot map before the gateway reads it.
@@ -60,7 +58,7 @@ public sealed class SessionRoundTripRelays : IAsyncDisposable
         await RedisServer.WaitUntilAsync(
             () => ports.All(p => SlotPorts(p).All(relays.Contains)),
             "the Redis Cluster nodes did not announce their relays' ports", 20_000);
-        return new SessionRoundTripRelays(proxies, cluster.DisposeAsync);
+        return new RoundTripRelays(proxies, ports, cluster.DisposeAsync);
     }
 
     /// <summary>
@@ -111,8 +109,15 @@ public sealed class SessionRoundTripRelays : IAsyncDisposable
         await _stop();
     }
 
+    /// <summary>How many commands each relay saw so far: marks for <see cref="OutboxPollsSince"/>.</summary>
+    public List<int> Marks() => [.. Proxies.Select(p => p.Count)];
+
+    /// <summary>The notification outbox's polls the relays saw since <paramref name="marks"/>.</summary>
+    public int OutboxPollsSince(List<int> marks) =>
+        Proxies.Select((p, i) => p.Since(marks[i]).SelectMany(t => t.Commands).Count(c => c.EndsWith(OutboxPoll, StringComparison.Ordinal))).Sum();
+
     /// <summary>A command without the key a script call names (<c>EVALSHA latch:session:…</c> → <c>EVALSHA</c>).</summary>
-    private static string Name(string command) => command.Split(' ')[0];
+    public static string Name(string command) => command.Split(' ')[0];
 
     private static string Script(string command) =>
         command.StartsWith("EVAL ", StringComparison.Ordinal) ? "EVALSHA" + command["EVAL".Length..] : command;
@@ -121,19 +126,8 @@ public sealed class SessionRoundTripRelays : IAsyncDisposable
         !Background.Contains(Name(command)) && !command.EndsWith(OutboxPoll, StringComparison.Ordinal);
 
     /// <summary>The client ports of every node as the node on <paramref name="port"/> knows them (<c>CLUSTER NODES</c>).</summary>
-    internal static List<string> SlotPorts(int port)
-    {
-        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "nodes"])
-        {
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-
-        // <id> 127.0.0.1:<port>@<bus port> <flags> …
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    private static List<string> SlotPorts(int port) =>
+        RedisCli.Run(port, "cluster", "nodes").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')[1].Split('@')[0].Split(':')[1])
             .ToList();
-    }
 }
