@@ -29,36 +29,27 @@ internal sealed class LockoutGuard(
     NotificationPublisher notifications,
     ILogger<LockoutGuard> logger) : IApiKeyAttemptLimiter
 {
+    // The store's two lookups, as static delegates: nothing allocated per presentation.
+    private static readonly Func<ILockoutStore, LockoutSubject, CancellationToken, ValueTask<TimeSpan>> Peek =
+        static (store, subject, cancellationToken) => store.PeekRemainingAsync(subject, cancellationToken);
+
+    private static readonly Func<ILockoutStore, LockoutSubject, CancellationToken, ValueTask<TimeSpan>> Get =
+        static (store, subject, cancellationToken) => store.GetRemainingAsync(subject, cancellationToken);
+
     /// <summary>
     /// How much longer this client (or user) is locked out of latched routes; zero when neither is. Reads only: it is
     /// sent alongside a code's consume, before the presentation's outcome is known, and counts nothing. An accepted
     /// code found locked out this way is then refused through <see cref="GetRemainingAsync"/>, which counts it.
     /// </summary>
-    public async ValueTask<TimeSpan> PeekRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
-    {
-        var settings = options.Current;
-        var (forClient, forUser) = await SentTogether.BothAsync(
-            clientIp is null ? ValueTask.FromResult(TimeSpan.Zero) : store.PeekRemainingAsync(LockoutSubject.ForClient(clientIp, settings), cancellationToken),
-            user is null ? ValueTask.FromResult(TimeSpan.Zero) : store.PeekRemainingAsync(LockoutSubject.ForUser(user), cancellationToken))
-            .ConfigureAwait(false);
-        return Longer(forClient, forUser);
-    }
+    public ValueTask<TimeSpan> PeekRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken) =>
+        LongerOfAsync(Peek, clientIp, user, cancellationToken);
 
     /// <summary>
     /// How much longer this client (or user) is locked out of latched routes; zero when neither is. A subject found
     /// locked out is being refused: the refusal is counted in its lockout's summary.
     /// </summary>
-    public async ValueTask<TimeSpan> GetRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken)
-    {
-        var settings = options.Current;
-
-        // Both lookups are sent before either is awaited: one round trip to Redis, not two.
-        var (forClient, forUser) = await SentTogether.BothAsync(
-            clientIp is null ? ValueTask.FromResult(TimeSpan.Zero) : store.GetRemainingAsync(LockoutSubject.ForClient(clientIp, settings), cancellationToken),
-            user is null ? ValueTask.FromResult(TimeSpan.Zero) : store.GetRemainingAsync(LockoutSubject.ForUser(user), cancellationToken))
-            .ConfigureAwait(false);
-        return Longer(forClient, forUser);
-    }
+    public ValueTask<TimeSpan> GetRemainingAsync(IPAddress? clientIp, string? user, CancellationToken cancellationToken) =>
+        LongerOfAsync(Get, clientIp, user, cancellationToken);
 
     /// <summary>
     /// Counts a refused presentation against the client and the user. Returns how much longer they are locked out
@@ -109,6 +100,18 @@ internal sealed class LockoutGuard(
         LockoutKind.User => "user",
         _ => "admin_api_key",
     };
+
+    /// <summary>The longer of the client's and the user's lockout by <paramref name="lookup"/>: both lookups are sent before either is awaited, one round trip to Redis, not two.</summary>
+    private async ValueTask<TimeSpan> LongerOfAsync(
+        Func<ILockoutStore, LockoutSubject, CancellationToken, ValueTask<TimeSpan>> lookup, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
+    {
+        var settings = options.Current;
+        var (forClient, forUser) = await SentTogether.BothAsync(
+            clientIp is null ? ValueTask.FromResult(TimeSpan.Zero) : lookup(store, LockoutSubject.ForClient(clientIp, settings), cancellationToken),
+            user is null ? ValueTask.FromResult(TimeSpan.Zero) : lookup(store, LockoutSubject.ForUser(user), cancellationToken))
+            .ConfigureAwait(false);
+        return Longer(forClient, forUser);
+    }
 
     private static TimeSpan LockedOutFor(RefusalCount counted) =>
         counted.Result == RefusalCounting.AlreadyLockedOut ? counted.LockedFor : TimeSpan.Zero;
