@@ -22,10 +22,14 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
     private readonly Task _accepting;
     private int _connections;
 
-    private PresentationRoundTripProxy(IPEndPoint target, int port, TimeSpan answerDelay)
+    private int _silent;
+    private int _accepted;
+
+    private PresentationRoundTripProxy(IPEndPoint target, int port, TimeSpan answerDelay, int silent)
     {
         _target = target;
         AnswerDelay = answerDelay;
+        _silent = silent;
         _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         _accepting = AcceptAsync();
@@ -37,7 +41,29 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
 
     public TimeSpan AnswerDelay { get; }
 
-    public static PresentationRoundTripProxy Start(int redisPort, TimeSpan answerDelay) => new(new IPEndPoint(IPAddress.Loopback, redisPort), 0, answerDelay);
+    /// <summary>
+    /// A relay to the Redis server on <paramref name="redisPort"/>. Its first <paramref name="silent"/> connections are
+    /// accepted and read but never passed on or answered, like a hung server or a connection lost on the way.
+    /// </summary>
+    public static PresentationRoundTripProxy Start(int redisPort, TimeSpan answerDelay, int silent = 0) =>
+        new(new IPEndPoint(IPAddress.Loopback, redisPort), 0, answerDelay, silent);
+
+    /// <summary>
+    /// Closes every connection, as a failing network would, and makes the next <paramref name="silent"/> connections
+    /// silent (accepted and read, never answered).
+    /// </summary>
+    public void Drop(int silent)
+    {
+        Volatile.Write(ref _silent, Accepted + silent);
+        lock (_sockets)
+        {
+            _sockets.ForEach(s => s.Dispose());
+            _sockets.Clear();
+        }
+    }
+
+    /// <summary>How many connections were accepted, the silent ones included.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>How many commands were seen so far, on every connection.</summary>
     public int Count
@@ -102,6 +128,12 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
 
     private async Task RelayAsync(TcpClient client)
     {
+        if (Interlocked.Increment(ref _accepted) <= Volatile.Read(ref _silent))
+        {
+            await SwallowAsync(client);
+            return;
+        }
+
         var server = new TcpClient { NoDelay = true };
         client.NoDelay = true;
         lock (_sockets)
@@ -128,6 +160,32 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
         {
             client.Dispose();
             server.Dispose();
+        }
+    }
+
+    /// <summary>Reads what the client sends until it closes, answering nothing.</summary>
+    private async Task SwallowAsync(TcpClient client)
+    {
+        lock (_sockets)
+        {
+            _sockets.Add(client);
+        }
+
+        var buffer = new byte[4096];
+        try
+        {
+            var stream = client.GetStream();
+            while (await stream.ReadAsync(buffer, _stop.Token) > 0)
+            {
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
+        {
+            // Closed by either side.
+        }
+        finally
+        {
+            client.Dispose();
         }
     }
 
