@@ -19,11 +19,11 @@
 # Usage: bash tests/benchmark/run.sh          (8–9 minutes with the defaults on a quiet 2-CPU machine; the total and
 #                                              each phase's time are printed at the end)
 # Settings (environment):
-#   ROUNDS=4 DURATION=4 (s per run) WARMUP=3 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
+#   ROUNDS=4 DURATION=3 (s per run) WARMUP=3 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
 #   ACCESS_DURATION=DURATION (s of access requests created per measured access run)
 #   RSS_CODES=150000 RSS_SESSIONS=30000 RSS_ACCESS=10000 (items created for the RSS figures, tests/benchmark/rss.sh)
-#   PAUSE=2 (s of idle after each warm-up run, for the JIT's background recompilation to catch up)
-#   WARM_RUNS=5 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
+#   PAUSE=1 (s of idle after each warm-up run, for the JIT's background recompilation to catch up)
+#   WARM_RUNS=4 JIT_QUIET=25: each gateway path is warmed with runs of WARMUP s until a run compiles fewer than
 #     JIT_QUIET methods (the gateway's dotnet_jit_compiled_methods_total), at most WARM_RUNS runs
 #   PIN=1|0 (default 1: wrk on LOAD_CPUS, every server on SERVER_CPUS, with taskset; by default wrk gets the last
 #     min(THREADS, CPUS/2) CPUs and the servers the others, so the load generator never takes CPU from the server
@@ -38,14 +38,14 @@
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-4}
-DURATION=${DURATION:-4}
+DURATION=${DURATION:-3}
 WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 ACCESS_DURATION=${ACCESS_DURATION:-$DURATION}
 RSS_CODES=${RSS_CODES:-150000}
-PAUSE=${PAUSE:-2}
-WARM_RUNS=${WARM_RUNS:-5}
+PAUSE=${PAUSE:-1}
+WARM_RUNS=${WARM_RUNS:-4}
 JIT_QUIET=${JIT_QUIET:-25}
 PIN=${PIN:-1}
 SAVE_RUN=${SAVE_RUN:-1}
