@@ -10,8 +10,9 @@ namespace LatchGateway.Tests.Infrastructure;
 /// sends until Redis answers again. Commands sent together, before any answer, are one turn, one round trip.
 /// Answers are held for <see cref="AnswerDelay"/>, so that a command sent only once an answer came (a second round
 /// trip) cannot pass for one sent together with the first, however the threads that send them are scheduled.
+/// Connections can be made silent — accepted and read, never answered — like a hung server's (<see cref="Drop"/>).
 /// </summary>
-public sealed class PresentationRoundTripProxy : IAsyncDisposable
+public sealed class RedisRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly IPEndPoint _target;
@@ -21,11 +22,10 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
     private readonly List<TcpClient> _sockets = [];
     private readonly Task _accepting;
     private int _connections;
-
-    private int _silent;
     private int _accepted;
+    private int _silent;
 
-    private PresentationRoundTripProxy(IPEndPoint target, int port, TimeSpan answerDelay, int silent)
+    private RedisRelay(IPEndPoint target, int port, TimeSpan answerDelay, int silent)
     {
         _target = target;
         AnswerDelay = answerDelay;
@@ -45,7 +45,7 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
     /// A relay to the Redis server on <paramref name="redisPort"/>. Its first <paramref name="silent"/> connections are
     /// accepted and read but never passed on or answered, like a hung server or a connection lost on the way.
     /// </summary>
-    public static PresentationRoundTripProxy Start(int redisPort, TimeSpan answerDelay, int silent = 0) =>
+    public static RedisRelay Start(int redisPort, TimeSpan answerDelay, int silent = 0) =>
         new(new IPEndPoint(IPAddress.Loopback, redisPort), 0, answerDelay, silent);
 
     /// <summary>
@@ -239,7 +239,7 @@ public sealed class PresentationRoundTripProxy : IAsyncDisposable
     }
 
     /// <summary>The direction of the last bytes on one connection, and the client's commands parsed (RESP arrays of bulk strings).</summary>
-    private sealed class Connection(PresentationRoundTripProxy proxy, int id)
+    private sealed class Connection(RedisRelay proxy, int id)
     {
         private readonly Lock _gate = new();
         private readonly List<byte> _pending = [];

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LatchGateway.Tests.Infrastructure;
 
 /// <summary>
-/// Redis behind counting relays (<see cref="PresentationRoundTripProxy"/>), for the round-trip tests of presentations,
+/// Redis behind counting relays (<see cref="RedisRelay"/>), for the round-trip tests of presentations,
 /// sessions and the admin API: one server behind one relay, or a three-master Cluster whose nodes announce their relays' ports, so
 /// every command the gateway sends passes a relay. <see cref="TurnsOf"/> gives the turns one request made, the
 /// gateway's own schedule left out; <see cref="Rounds"/> groups them in round trips.
@@ -21,14 +21,14 @@ public sealed class RoundTripRelays : IAsyncDisposable
 
     private readonly Func<ValueTask> _stop;
 
-    private RoundTripRelays(IReadOnlyList<PresentationRoundTripProxy> proxies, IReadOnlyList<int> ports, Func<ValueTask> stop)
+    private RoundTripRelays(IReadOnlyList<RedisRelay> proxies, IReadOnlyList<int> ports, Func<ValueTask> stop)
     {
         Proxies = proxies;
         Ports = ports;
         _stop = stop;
     }
 
-    public IReadOnlyList<PresentationRoundTripProxy> Proxies { get; }
+    public IReadOnlyList<RedisRelay> Proxies { get; }
 
     /// <summary>The Redis nodes' own ports (not the relays'), for <see cref="RedisCli"/>.</summary>
     public IReadOnlyList<int> Ports { get; }
@@ -39,14 +39,14 @@ public sealed class RoundTripRelays : IAsyncDisposable
     public static async Task<RoundTripRelays> StartSingleNodeAsync()
     {
         var redis = await RedisServer.StartAsync();
-        return new RoundTripRelays([PresentationRoundTripProxy.Start(redis.Port, AnswerDelay)], [redis.Port], redis.DisposeAsync);
+        return new RoundTripRelays([RedisRelay.Start(redis.Port, AnswerDelay)], [redis.Port], redis.DisposeAsync);
     }
 
     public static async Task<RoundTripRelays> StartClusterAsync()
     {
         var cluster = await RedisCluster.StartAsync();
         var ports = cluster.Ports;
-        var proxies = ports.Select(p => PresentationRoundTripProxy.Start(p, AnswerDelay)).ToList();
+        var proxies = ports.Select(p => RedisRelay.Start(p, AnswerDelay)).ToList();
         for (var i = 0; i < ports.Count; i++)
         {
             RedisCli.Run(ports[i], "config", "set", "cluster-announce-bus-port", (ports[i] + 10000).ToString(CultureInfo.InvariantCulture));
@@ -65,7 +65,7 @@ public sealed class RoundTripRelays : IAsyncDisposable
     /// Runs <paramref name="request"/> and returns the turns it made on every relay (commands of the gateway's own
     /// schedule left out; a script's first use, <c>EVAL</c>, counted as the <c>EVALSHA</c> it stands for).
     /// </summary>
-    public async Task<List<PresentationRoundTripProxy.Turn>> TurnsOf(Func<Task> request)
+    public async Task<List<RedisRelay.Turn>> TurnsOf(Func<Task> request)
     {
         var marks = Proxies.Select(p => p.Count).ToList();
         await request();
@@ -79,9 +79,9 @@ public sealed class RoundTripRelays : IAsyncDisposable
     /// The turns grouped in round trips: a turn started after an answer to a turn of the current round trip came
     /// (held <see cref="AnswerDelay"/>) starts the next.
     /// </summary>
-    public static List<List<PresentationRoundTripProxy.Turn>> Rounds(IEnumerable<PresentationRoundTripProxy.Turn> turns)
+    public static List<List<RedisRelay.Turn>> Rounds(IEnumerable<RedisRelay.Turn> turns)
     {
-        var rounds = new List<List<PresentationRoundTripProxy.Turn>>();
+        var rounds = new List<List<RedisRelay.Turn>>();
         foreach (var turn in turns.OrderBy(t => t.Started))
         {
             if (rounds.Count == 0 || rounds[^1].Any(t => t.Answered != 0 && t.Answered <= turn.Started))
@@ -96,7 +96,7 @@ public sealed class RoundTripRelays : IAsyncDisposable
     }
 
     /// <summary>The commands of each round trip, each round's sorted, for messages and assertions.</summary>
-    public static List<string> Describe(IEnumerable<PresentationRoundTripProxy.Turn> turns) =>
+    public static List<string> Describe(IEnumerable<RedisRelay.Turn> turns) =>
         Rounds(turns).Select(r => string.Join(' ', r.SelectMany(t => t.Commands).Select(Name).Order(StringComparer.Ordinal))).ToList();
 
     public async ValueTask DisposeAsync()

@@ -14,7 +14,7 @@ public sealed class HandshakeStallTests : IAsyncLifetime
     private static readonly TimeSpan RecoversWithin = TimeSpan.FromSeconds(10);
 
     private RedisServer _redis = null!;
-    private PresentationRoundTripProxy _relay = null!;
+    private RedisRelay _relay = null!;
     private TestBackend _backend = null!;
     private GatewayInstance _gateway = null!;
 
@@ -23,7 +23,7 @@ public sealed class HandshakeStallTests : IAsyncLifetime
         _redis = await RedisServer.StartAsync();
 
         // The gateway's first two connections (commands and subscriptions) are accepted and never answered.
-        _relay = PresentationRoundTripProxy.Start(_redis.Port, TimeSpan.Zero, silent: 2);
+        _relay = RedisRelay.Start(_redis.Port, TimeSpan.Zero, silent: 2);
         _backend = await TestBackend.StartAsync();
         _gateway = await GatewayInstance.StartAsync(_backend, RedisSettings.For(_relay.Endpoint));
     }

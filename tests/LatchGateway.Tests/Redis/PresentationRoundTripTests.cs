@@ -127,7 +127,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
     protected abstract Task<RoundTripRelays> StartRedisAsync();
 
     /// <summary>One round trip: every command of the presentation sent before Redis answered any, one turn per node.</summary>
-    private void AssertOneRoundTrip(List<PresentationRoundTripProxy.Turn> turns, params string[] lookups)
+    private void AssertOneRoundTrip(List<RedisRelay.Turn> turns, params string[] lookups)
     {
         output.WriteLine(string.Join(" | ", turns));
         Assert.Single(RoundTripRelays.Rounds(turns));
@@ -140,7 +140,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
     /// (a script's first use on a node, <c>SCRIPT LOAD</c> and <c>EVAL</c> sent together, counted as the one script call
     /// it is).
     /// </summary>
-    private async Task<List<PresentationRoundTripProxy.Turn>> PresentAsync(HttpClient client, string code, string? bearer, HttpStatusCode expected)
+    private async Task<List<RedisRelay.Turn>> PresentAsync(HttpClient client, string code, string? bearer, HttpStatusCode expected)
     {
         var turns = await _relays.TurnsOf(async () =>
         {
