@@ -16,7 +16,7 @@
 # measures the issuance rate too). After the rounds, the self-service access flow (create, approve, pick up) is
 # measured step by step on both stores, then the gateway's RSS per live code on a fresh gateway (measure_rss).
 #
-# Usage: bash tests/benchmark/run.sh          (8–9 minutes with the defaults on a quiet 2-CPU machine; the total and
+# Usage: bash tests/benchmark/run.sh          (about 8 minutes with the defaults on a quiet 2-CPU machine; the total and
 #                                              each phase's time are printed at the end)
 # Settings (environment):
 #   ROUNDS=4 DURATION=3 (s per run) WARMUP=3 (s) THREADS=2 CONNECTIONS=32 (wrk -t/-c, the same for every target)
