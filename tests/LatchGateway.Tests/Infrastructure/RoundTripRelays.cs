@@ -3,8 +3,8 @@ using System.Globalization;
 namespace LatchGateway.Tests.Infrastructure;
 
 /// <summary>
-/// Redis behind counting relays (<see cref="RedisRelay"/>), for the round-trip tests of presentations,
-/// sessions and the admin API: one server behind one relay, or a three-master Cluster whose nodes announce their relays' ports, so
+/// Redis behind counting relays (<see cref="RedisRelay"/>), for the round-trip tests of presentations, sessions and
+/// the admin API: one server behind one relay, or a three-master Cluster whose nodes announce their relays' ports, so
 /// every command the gateway sends passes a relay. <see cref="TurnsOf"/> gives the turns one request made, the
 /// gateway's own schedule left out; <see cref="Rounds"/> groups them in round trips.
 /// </summary>
@@ -21,20 +21,20 @@ public sealed class RoundTripRelays : IAsyncDisposable
 
     private readonly Func<ValueTask> _stop;
 
-    private RoundTripRelays(IReadOnlyList<RedisRelay> proxies, IReadOnlyList<int> ports, Func<ValueTask> stop)
+    private RoundTripRelays(IReadOnlyList<RedisRelay> relays, IReadOnlyList<int> ports, Func<ValueTask> stop)
     {
-        Proxies = proxies;
+        Relays = relays;
         Ports = ports;
         _stop = stop;
     }
 
-    public IReadOnlyList<RedisRelay> Proxies { get; }
+    public IReadOnlyList<RedisRelay> Relays { get; }
 
     /// <summary>The Redis nodes' own ports (not the relays'), for <see cref="RedisCli"/>.</summary>
     public IReadOnlyList<int> Ports { get; }
 
     /// <summary>The connection string the gateway is given: the relays.</summary>
-    public string ConnectionString => string.Join(',', Proxies.Select(p => p.Endpoint));
+    public string ConnectionString => string.Join(',', Relays.Select(p => p.Endpoint));
 
     public static async Task<RoundTripRelays> StartSingleNodeAsync()
     {
@@ -46,19 +46,19 @@ public sealed class RoundTripRelays : IAsyncDisposable
     {
         var cluster = await RedisCluster.StartAsync();
         var ports = cluster.Ports;
-        var proxies = ports.Select(p => RedisRelay.Start(p, AnswerDelay)).ToList();
+        var relays = ports.Select(p => RedisRelay.Start(p, AnswerDelay)).ToList();
         for (var i = 0; i < ports.Count; i++)
         {
             RedisCli.Run(ports[i], "config", "set", "cluster-announce-bus-port", (ports[i] + 10000).ToString(CultureInfo.InvariantCulture));
-            RedisCli.Run(ports[i], "config", "set", "cluster-announce-port", proxies[i].Port.ToString(CultureInfo.InvariantCulture));
+            RedisCli.Run(ports[i], "config", "set", "cluster-announce-port", relays[i].Port.ToString(CultureInfo.InvariantCulture));
         }
 
         // Every node names the relays in its slot map before the gateway reads it.
-        var relays = proxies.Select(p => p.Port.ToString(CultureInfo.InvariantCulture)).ToHashSet();
+        var relayPorts = relays.Select(r => r.Port.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         await RedisServer.WaitUntilAsync(
-            () => ports.All(p => SlotPorts(p).All(relays.Contains)),
+            () => ports.All(p => SlotPorts(p).All(relayPorts.Contains)),
             "the Redis Cluster nodes did not announce their relays' ports", 20_000);
-        return new RoundTripRelays(proxies, ports, cluster.DisposeAsync);
+        return new RoundTripRelays(relays, ports, cluster.DisposeAsync);
     }
 
     /// <summary>
@@ -67,9 +67,9 @@ public sealed class RoundTripRelays : IAsyncDisposable
     /// </summary>
     public async Task<List<RedisRelay.Turn>> TurnsOf(Func<Task> request)
     {
-        var marks = Proxies.Select(p => p.Count).ToList();
+        var marks = Relays.Select(p => p.Count).ToList();
         await request();
-        return Proxies.SelectMany((p, i) => p.Since(marks[i]).Select(t => t with { Connection = (i * 1000) + t.Connection }))
+        return Relays.SelectMany((p, i) => p.Since(marks[i]).Select(t => t with { Connection = (i * 1000) + t.Connection }))
             .Select(t => t with { Commands = [.. t.Commands.Where(IsRequests).Select(Script)] })
             .Where(t => t.Commands.Count > 0)
             .ToList();
@@ -101,20 +101,20 @@ public sealed class RoundTripRelays : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var proxy in Proxies)
+        foreach (var relay in Relays)
         {
-            await proxy.DisposeAsync();
+            await relay.DisposeAsync();
         }
 
         await _stop();
     }
 
     /// <summary>How many commands each relay saw so far: marks for <see cref="OutboxPollsSince"/>.</summary>
-    public List<int> Marks() => [.. Proxies.Select(p => p.Count)];
+    public List<int> Marks() => [.. Relays.Select(p => p.Count)];
 
     /// <summary>The notification outbox's polls the relays saw since <paramref name="marks"/>.</summary>
     public int OutboxPollsSince(List<int> marks) =>
-        Proxies.Select((p, i) => p.Since(marks[i]).SelectMany(t => t.Commands).Count(c => c.EndsWith(OutboxPoll, StringComparison.Ordinal))).Sum();
+        Relays.Select((p, i) => p.Since(marks[i]).SelectMany(t => t.Commands).Count(c => c.EndsWith(OutboxPoll, StringComparison.Ordinal))).Sum();
 
     /// <summary>A command without the key a script call names (<c>EVALSHA latch:session:…</c> → <c>EVALSHA</c>).</summary>
     public static string Name(string command) => command.Split(' ')[0];
