@@ -29,7 +29,7 @@ internal sealed class LockoutGuard(
     NotificationPublisher notifications,
     ILogger<LockoutGuard> logger) : IApiKeyAttemptLimiter
 {
-    // The store's two lookups, as static delegates: nothing allocated per presentation.
+    // The store's two lookups, as static delegates: no delegate is made per presentation.
     private static readonly Func<ILockoutStore, LockoutSubject, CancellationToken, ValueTask<TimeSpan>> Peek =
         static (store, subject, cancellationToken) => store.PeekRemainingAsync(subject, cancellationToken);
 
@@ -101,7 +101,10 @@ internal sealed class LockoutGuard(
         _ => "admin_api_key",
     };
 
-    /// <summary>The longer of the client's and the user's lockout by <paramref name="lookup"/>: both lookups are sent before either is awaited, one round trip to Redis, not two.</summary>
+    /// <summary>
+    /// The longer of the client's and the user's lockout by <paramref name="lookup"/>. Both lookups are sent before
+    /// either is awaited: one round trip to Redis, not two.
+    /// </summary>
     private async ValueTask<TimeSpan> LongerOfAsync(
         Func<ILockoutStore, LockoutSubject, CancellationToken, ValueTask<TimeSpan>> lookup, IPAddress? clientIp, string? user, CancellationToken cancellationToken)
     {

@@ -42,7 +42,7 @@ public sealed class HandshakeStallTests : IAsyncLifetime
         using var admin = _gateway.CreateAdminClient();
         await AssertIssuesWithinAsync(admin, "after a start whose first connections were never answered");
 
-        // Every connection cut, and the next four (two rounds of reconnection) never answered.
+        // Every connection cut, and the next four (both connections' first two reconnections) never answered.
         var before = _relay.Accepted;
         _relay.Drop(silent: 4);
         await AssertIssuesWithinAsync(admin, "after the connections were cut and the next four never answered");
