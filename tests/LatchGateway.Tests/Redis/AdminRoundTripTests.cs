@@ -13,34 +13,11 @@ namespace LatchGateway.Tests.Redis;
 /// and no code, and the code stored meanwhile does not stay live; answers other than 201 (a bad body, a key without
 /// the scope) are 429 too while the caller is locked out, so they tell a locked-out key guesser nothing.
 /// </summary>
-public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class AdminRoundTripTests(ITestOutputHelper output) : RelayedGatewayTests
 {
     private const int Issues = 10;
 
     private static readonly IPAddress Guesser = IPAddress.Parse("127.0.0.81");
-
-    private TestBackend _backend = null!;
-
-    private RoundTripRelays _relays = null!;
-
-    private GatewayInstance Gateway { get; set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await TestBackend.StartAsync();
-        _relays = await StartRedisAsync();
-        Gateway = await GatewayInstance.StartAsync(_backend, AbuseHttp.Merge(
-            RedisSettings.For(_relays.ConnectionString),
-            AbuseHttp.Lockout(3),
-            new Dictionary<string, string?> { ["Latch:Store:SweepInterval"] = "01:00:00" }));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Gateway.DisposeAsync();
-        await _relays.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 
     [Fact]
     public async Task Issuing_a_code_is_one_round_trip_to_Redis()
@@ -50,7 +27,7 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
 
         for (var i = 0; i < Issues; i++)
         {
-            var turns = await _relays.TurnsOf(async () =>
+            var turns = await Relays.TurnsOf(async () =>
             {
                 using var issued = await admin.PostAsJsonAsync("admin/codes", new { route = "orders-admin", user = $"user-{i}" });
                 Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
@@ -80,7 +57,7 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
 
         for (var i = 0; i < 3; i++)
         {
-            var turns = await _relays.TurnsOf(async () =>
+            var turns = await Relays.TurnsOf(async () =>
             {
                 using var locked = await right.PostAsJsonAsync("admin/codes", new { route = "orders-admin", reason = $"locked-{i}" });
                 var body = await LatchHttp.AssertProblemAsync(locked, HttpStatusCode.TooManyRequests);
@@ -107,8 +84,6 @@ public abstract class AdminRoundTripTests(ITestOutputHelper output) : IAsyncLife
         using var other = await admin.PostAsJsonAsync("admin/codes", new { route = "orders-admin" });
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
     }
-
-    protected abstract Task<RoundTripRelays> StartRedisAsync();
 
     /// <summary>Connects the gateway to every node and loads its scripts: codes issued until one is 201, and presented.</summary>
     private static async Task WarmUpAsync(HttpClient admin)

@@ -13,38 +13,13 @@ namespace LatchGateway.Tests.Redis;
 /// commands share one turn; on a Cluster, whose nodes announce the relays' ports, each node gets one turn and every
 /// turn is sent before the first is answered. Refusals take a second round trip to count them.
 /// </summary>
-public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class PresentationRoundTripTests(ITestOutputHelper output) : RelayedGatewayTests
 {
     private const int Presentations = 20;
 
-    private TestBackend _backend = null!;
-
-    private RoundTripRelays _relays = null!;
-
-    private GatewayInstance Gateway { get; set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await TestBackend.StartAsync();
-        _relays = await StartRedisAsync();
-        Gateway = await GatewayInstance.StartAsync(_backend, AbuseHttp.Merge(
-            RedisSettings.For(_relays.ConnectionString),
-            AbuseHttp.Lockout(3),
-            TestJwt.Settings(),
-            new Dictionary<string, string?>
-            {
-                // No sweep during the test: its commands would be turns of their own.
-                ["Latch:Store:SweepInterval"] = "01:00:00",
-                ["Latch:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
-            }));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Gateway.DisposeAsync();
-        await _relays.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = AbuseHttp.Merge(
+        TestJwt.Settings(),
+        new Dictionary<string, string?> { ["Latch:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" });
 
     [Fact]
     public async Task An_accepted_presentation_is_one_round_trip_to_Redis()
@@ -57,18 +32,18 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
             codes.Add(await Gateway.IssueAsync());
         }
 
-        var outer = _relays.Marks();
+        var outer = Relays.Marks();
         var before = CommandStats();
-        var inner = _relays.Marks();
+        var inner = Relays.Marks();
         foreach (var code in codes)
         {
             var turns = await PresentAsync(client, code.Code, null, HttpStatusCode.OK);
             AssertOneRoundTrip(turns, "PTTL");
         }
 
-        var innerPolls = _relays.OutboxPollsSince(inner);
+        var innerPolls = Relays.OutboxPollsSince(inner);
         var after = CommandStats();
-        var outerPolls = _relays.OutboxPollsSince(outer);
+        var outerPolls = Relays.OutboxPollsSince(outer);
         var delta = after.Keys.Union(before.Keys)
             .Select(c => (Command: c, Calls: after.GetValueOrDefault(c) - before.GetValueOrDefault(c)))
             .Where(c => c.Calls > 0 && !c.Command.Equals("info", StringComparison.Ordinal))
@@ -124,8 +99,6 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
     }
 
-    protected abstract Task<RoundTripRelays> StartRedisAsync();
-
     /// <summary>One round trip: every command of the presentation sent before Redis answered any, one turn per node.</summary>
     private void AssertOneRoundTrip(List<RedisRelay.Turn> turns, params string[] lookups)
     {
@@ -142,7 +115,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
     /// </summary>
     private async Task<List<RedisRelay.Turn>> PresentAsync(HttpClient client, string code, string? bearer, HttpStatusCode expected)
     {
-        var turns = await _relays.TurnsOf(async () =>
+        var turns = await Relays.TurnsOf(async () =>
         {
             using var response = await client.PresentAsync(LatchHttp.UniquePath(), code, bearer);
             Assert.Equal(expected, response.StatusCode);
@@ -186,7 +159,7 @@ public abstract class PresentationRoundTripTests(ITestOutputHelper output) : IAs
     private Dictionary<string, long> CommandStats()
     {
         var calls = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var port in _relays.Ports)
+        foreach (var port in Relays.Ports)
         {
             // cmdstat_evalsha:calls=20,usec=…
             foreach (var line in RedisCli.Run(port, "info", "commandstats").Split('\n').Where(l => l.StartsWith("cmdstat_", StringComparison.Ordinal)))

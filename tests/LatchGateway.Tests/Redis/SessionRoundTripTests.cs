@@ -14,29 +14,11 @@ namespace LatchGateway.Tests.Redis;
 /// opens at most one session, a refused or locked-out presentation opens none, and an ended session is refused at
 /// once by every replica.
 /// </summary>
-public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class SessionRoundTripTests(ITestOutputHelper output) : RelayedGatewayTests
 {
     private const int Requests = 10;
 
-    private TestBackend _backend = null!;
-
-    private RoundTripRelays _relays = null!;
-
-    private GatewayInstance Gateway { get; set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await TestBackend.StartAsync();
-        _relays = await StartRedisAsync();
-        Gateway = await StartGatewayAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Gateway.DisposeAsync();
-        await _relays.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = SessionGatewayFixture<MemoryGatewayFixture>.Settings();
 
     [Fact]
     public async Task A_request_on_a_session_is_one_round_trip_to_Redis_by_cookie_and_by_header()
@@ -47,7 +29,7 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
         for (var i = 0; i < Requests; i++)
         {
             var carrier = i % 2 == 0 ? ("Cookie", $"Latch-Session-console={token}") : ("X-Latch-Session", token);
-            var turns = await _relays.TurnsOf(async () =>
+            var turns = await Relays.TurnsOf(async () =>
             {
                 using var used = await SessionHttp.SendAsync(client, HttpMethod.Get, LatchHttp.UniquePath("/console/"), carrier);
                 Assert.Equal(HttpStatusCode.OK, used.StatusCode);
@@ -57,7 +39,7 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
             Assert.Equal(["EVALSHA"], RoundTripRelays.Describe(turns));
         }
 
-        Assert.All(_backend.ReceivedUnder("/console/").TakeLast(Requests), r => Assert.Equal(code.Id, r.Headers["X-Latch-Id"]));
+        Assert.All(Backend.ReceivedUnder("/console/").TakeLast(Requests), r => Assert.Equal(code.Id, r.Headers["X-Latch-Id"]));
     }
 
     [Fact]
@@ -71,7 +53,7 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
         {
             var code = await Gateway.IssueAsync("console");
             var path = LatchHttp.UniquePath("/console/");
-            var turns = await _relays.TurnsOf(async () =>
+            var turns = await Relays.TurnsOf(async () =>
             {
                 using var opened = byQuery
                     ? await client.GetAsync($"{path}?latch_code={code.Code}")
@@ -184,19 +166,6 @@ public abstract class SessionRoundTripTests(ITestOutputHelper output) : IAsyncLi
         using var metadata = await admin.GetAsync($"admin/codes/{valid.Id}");
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
     }
-
-    protected abstract Task<RoundTripRelays> StartRedisAsync();
-
-    private Task<GatewayInstance> StartGatewayAsync() =>
-        GatewayInstance.StartAsync(_backend, AbuseHttp.Merge(
-            RedisSettings.For(_relays.ConnectionString),
-            AbuseHttp.Lockout(3),
-            SessionGatewayFixture<MemoryGatewayFixture>.Settings(),
-            new Dictionary<string, string?>
-            {
-                // No sweep during the test: its commands would be turns of their own.
-                ["Latch:Store:SweepInterval"] = "01:00:00",
-            }));
 
     /// <summary>
     /// Connects the gateway to every node and loads its scripts (the first use of one is an <c>EVAL</c>): a code
