@@ -67,8 +67,8 @@ for tool in dotnet wrk curl openssl; do
 done
 
 # The runtime settings the image ships with (as run.sh reads them).
-IMAGE_ENV=$(sed -n 's/^[[:space:]]*\(DOTNET_GC[A-Za-z0-9]*=[0-9A-Za-z]*\).*/\1/p' "$ROOT/deploy/Dockerfile" | tr '\n' ' ')
-[ -n "$IMAGE_ENV" ] || die "deploy/Dockerfile sets no DOTNET_GC* setting"
+IMAGE_ENV=$(sed -n 's/^[[:space:]]*\(DOTNET_[A-Za-z0-9_]*=[0-9A-Za-z]*\).*/\1/p' "$ROOT/deploy/Dockerfile" | tr '\n' ' ')
+[ -n "$IMAGE_ENV" ] || die "deploy/Dockerfile sets no DOTNET_* setting"
 
 WORK=$(mktemp -d /tmp/latch-rss.XXXXXX)
 mkdir -p "$WORK/logs"

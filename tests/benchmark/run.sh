@@ -369,8 +369,8 @@ wait_until redis "$REDIS_PID" 10 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
 # Gateways: published DLL, Production, Warning logs, everything as --Key=Value.
 # ---------------------------------------------------------------------------------------------------------------
 # The runtime settings the image sets (deploy/Dockerfile), so that the gateways run as shipped.
-IMAGE_ENV=$(sed -n 's/^[[:space:]]*\(DOTNET_GC[A-Za-z0-9]*=[0-9A-Za-z]*\).*/\1/p' "$ROOT/deploy/Dockerfile" | tr '\n' ' ')
-[ -n "$IMAGE_ENV" ] || die "deploy/Dockerfile sets no DOTNET_GC* setting: the benchmark would not run the gateway as shipped"
+IMAGE_ENV=$(sed -n 's/^[[:space:]]*\(DOTNET_[A-Za-z0-9_]*=[0-9A-Za-z]*\).*/\1/p' "$ROOT/deploy/Dockerfile" | tr '\n' ' ')
+[ -n "$IMAGE_ENV" ] || die "deploy/Dockerfile sets no DOTNET_* setting: the benchmark would not run the gateway as shipped"
 # start_gateway NAME PROXY-PORT ADMIN-PORT memory|redis [unpinned] ; sets LAST_PID
 start_gateway() {
   local name=$1 proxy=$2 admin=$3 store=$4 pin=("${SERVER_PIN[@]}")
@@ -594,8 +594,8 @@ run_f() {
 # ---------------------------------------------------------------------------------------------------------------
 # Warm-up (JIT, connection pools), code issuance and its rate
 # ---------------------------------------------------------------------------------------------------------------
-# .NET compiles hot methods again, optimised, on a background thread: under full load on one CPU that thread
-# hardly runs, and a fresh gateway stays at about half its speed for its first 30-50 s under load. So each gateway
+# .NET compiles hot methods again, optimised, on a background thread that competes with the load for the CPU: a
+# fresh gateway on one CPU runs at a quarter to half its speed for its first 15-20 s under load. So each gateway
 # path is warmed until its JIT has settled: runs of WARMUP seconds, each followed by a pause (PAUSE seconds) for
 # the background compilation to catch up, until a run and its pause compile fewer than JIT_QUIET methods (the
 # System.Runtime meter's dotnet_jit_compiled_methods_total on the gateway's /metrics), at most WARM_RUNS runs.
