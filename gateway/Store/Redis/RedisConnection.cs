@@ -18,18 +18,29 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     /// <summary>Upper bound for one command, so a stalled Redis turns into a refusal well within 2 s.</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often start-up asks again while Redis has never been reached, to log each new reason.</summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
     private readonly ConfigurationOptions _configuration;
     private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
     private readonly LatchMetrics _metrics;
     private readonly ILogger _logger;
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _probe = Task.CompletedTask;
     private string? _lastFailure;
 
     public RedisConnection(
-        IOptions<LatchStoreOptions> options, IConfiguration configuration, LatchMetrics metrics, ILogger<RedisConnection>? logger = null)
+        IOptions<LatchStoreOptions> options,
+        IConfiguration configuration,
+        LatchMetrics metrics,
+        ILogger<RedisConnection>? logger = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
+        _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
         // Reading the options validates them: a missing connection string or hash key is reported with every
@@ -89,14 +100,41 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
             var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
             if (!multiplexer.IsConnected)
             {
-                // Ask once, to learn why (refused, TLS, authentication): the answer is the reason logged.
-                await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
+                // Ask, to learn why (refused, TLS, authentication): the answer is the reason logged. The multiplexer
+                // keeps retrying and readiness reports the store unavailable meanwhile; until the first connection the
+                // probe asks again, as a later attempt can fail for another reason (a refused password after a first
+                // attempt that timed out on a busy machine).
+                _probe = ProbeUntilConnectedAsync(multiplexer, _stopping.Token);
             }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // The multiplexer keeps retrying; readiness reports the store unavailable meanwhile.
             Failed(exception.Message);
+        }
+    }
+
+    private async Task ProbeUntilConnectedAsync(ConnectionMultiplexer multiplexer, CancellationToken stopping)
+    {
+        while (!multiplexer.IsConnected && !stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                Failed(exception.Message);
+            }
+
+            try
+            {
+                await Task.Delay(ProbeInterval, _time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -119,17 +157,47 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private void Failed(string reason)
     {
         var masked = RedisSecrets.Mask(reason, _connectionString);
-        var kind = masked.Split(':', 2)[0];
+        var kind = KindOf(masked);
         if (Interlocked.Exchange(ref _lastFailure, kind) != kind)
         {
             RedisLog.RedisConnectionFailed(_logger, masked);
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// A failure's first clause, after StackExchange.Redis's "No connection is active/available …; " preamble:
+    /// "UnableToConnect", "SimpleError" (a refused password), "AuthenticationFailure on 10.0.0.5".
+    /// </summary>
+    internal static string KindOf(string reason)
+    {
+        const string NoConnection = "No connection is active/available";
+        var cause = reason.IndexOf("; ", StringComparison.Ordinal);
+        if (reason.StartsWith(NoConnection, StringComparison.Ordinal) && cause > 0)
+        {
+            reason = reason[(cause + 2)..];
+        }
+
+        var end = reason.AsSpan().IndexOfAny(':', ',', '(');
+        return (end < 0 ? reason : reason[..end]).Trim();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => StopProbeAsync();
+
+    // Disposed more than once (as the hosted service and as the store's connection), so the token source, which has
+    // no timer to release, is cancelled and never disposed.
+    private async Task StopProbeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        await _probe.ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
+        await StopProbeAsync().ConfigureAwait(false);
         if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
         {
             await _multiplexer.Value.Result.DisposeAsync().ConfigureAwait(false);
