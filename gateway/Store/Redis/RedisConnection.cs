@@ -98,12 +98,12 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
         try
         {
             var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
-            if (!multiplexer.IsConnected)
+            // Ask, to learn why (refused, TLS, authentication): the answer is the reason logged. The multiplexer keeps
+            // retrying and readiness reports the store unavailable meanwhile; until the first connection the probe asks
+            // again, as a later attempt can fail for another reason (a refused password after a first attempt that
+            // timed out on a busy machine).
+            if (!multiplexer.IsConnected && !await AskAsync(multiplexer).ConfigureAwait(false))
             {
-                // Ask, to learn why (refused, TLS, authentication): the answer is the reason logged. The multiplexer
-                // keeps retrying and readiness reports the store unavailable meanwhile; until the first connection the
-                // probe asks again, as a later attempt can fail for another reason (a refused password after a first
-                // attempt that timed out on a busy machine).
                 _probe = ProbeUntilConnectedAsync(multiplexer, _stopping.Token);
             }
         }
@@ -115,26 +115,32 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     private async Task ProbeUntilConnectedAsync(ConnectionMultiplexer multiplexer, CancellationToken stopping)
     {
-        while (!multiplexer.IsConnected && !stopping.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
-                return;
-            }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
-            {
-                Failed(exception.Message);
-            }
-
-            try
+            do
             {
                 await Task.Delay(ProbeInterval, _time, stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            while (!multiplexer.IsConnected && !await AskAsync(multiplexer).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>A ping; false, with the reason logged, when it fails.</summary>
+    private async Task<bool> AskAsync(ConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            Failed(exception.Message);
+            return false;
         }
     }
 
