@@ -190,14 +190,10 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => StopProbeAsync();
 
     // Disposed more than once (as the hosted service and as the store's connection), so the token source, which has
-    // no timer to release, is cancelled and never disposed.
+    // no timer to release, is cancelled (again, harmlessly) and never disposed.
     private async Task StopProbeAsync()
     {
-        if (!_stopping.IsCancellationRequested)
-        {
-            await _stopping.CancelAsync().ConfigureAwait(false);
-        }
-
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _probe.ConfigureAwait(false);
     }
 
